@@ -1,0 +1,255 @@
+"""Load directory fixtures as the admin would: every record validated, all or nothing.
+
+The files are Django's JSON fixture format with natural keys, so plain ``loaddata`` reads
+them too; this loader adds model validation, exact error locations and a report.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, models, router, transaction
+
+from .models.base import stored_values_differ
+
+# Dependency order: every file refers only to rows of the files before it.
+DIRECTORY_FIXTURES = (
+    "sources",
+    "regions",
+    "industries",
+    "enterprises",
+    "products",
+    "exhibitions",
+    "policies",
+    "indicators",
+)
+
+
+class FixtureError(Exception):
+    """A fixture that cannot be loaded; the message says where and why."""
+
+    def __init__(self, path, message, record=None, label=None, field_name=None):
+        self.path, self.record, self.label, self.field_name = path, record, label, field_name
+        where = [str(display_path(path))]
+        if record is not None:
+            where.append(f"record {record}" + (f" ({label})" if label else ""))
+        if field_name:
+            where.append(f"field “{field_name}”")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass
+class LoadReport:
+    """What a load did, per file and model: created, updated, unchanged."""
+
+    counts: dict = field(default_factory=dict)
+
+    def add(self, path, model_label, outcome):
+        self.counts.setdefault(str(display_path(path)), {}).setdefault(model_label, Counter())[
+            outcome
+        ] += 1
+
+    def totals(self):
+        total = Counter()
+        for models_counts in self.counts.values():
+            for counter in models_counts.values():
+                total.update(counter)
+        return total
+
+    def lines(self):
+        for path, models_counts in self.counts.items():
+            for label, counter in models_counts.items():
+                yield (
+                    f"{path}: {label}: {counter['created']} created, "
+                    f"{counter['updated']} updated, {counter['unchanged']} unchanged"
+                )
+
+
+def default_fixture_paths():
+    base = Path(settings.FIXTURE_DIRS[0])
+    return [base / f"{name}.json" for name in DIRECTORY_FIXTURES]
+
+
+def display_path(path):
+    """A path relative to the project when it lies inside it, for shorter messages."""
+    try:
+        return Path(path).resolve().relative_to(settings.BASE_DIR)
+    except ValueError:
+        return Path(path)
+
+
+def read_records(path):
+    """The list of records in a fixture file, or a FixtureError saying what is wrong."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise FixtureError(path, f"cannot be read ({exc.strerror or exc}).") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FixtureError(
+            path, f"is not valid UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})."
+        ) from exc
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FixtureError(
+            path, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from exc
+    if not isinstance(records, list):
+        raise FixtureError(path, "must hold a JSON list of records.")
+    return records
+
+
+def record_label(record):
+    """A human name for a record: its model and its natural key or slug where visible."""
+    if not isinstance(record, dict):
+        return None
+    model = record.get("model", "?")
+    fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+    key = fields.get("slug") or fields.get("code") or record.get("pk")
+    return f"{model} “{key}”" if key else str(model)
+
+
+def check_record_shape(path, number, record):
+    """Name the model and every field, resolving relations, before Django deserializes it."""
+    label = record_label(record)
+    if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+        raise FixtureError(path, "must be an object with “model” and “fields”.", number, label)
+    try:
+        model = apps.get_model(str(record.get("model")))
+    except (LookupError, ValueError) as exc:
+        raise FixtureError(path, f"unknown model “{record.get('model')}”.", number, label) from exc
+    if model._meta.app_label != "enterprises":
+        raise FixtureError(path, "only directory models can be loaded.", number, label)
+    for name, value in record["fields"].items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise FixtureError(path, "no such field.", number, label, name) from exc
+        if model_field.is_relation and value is not None:
+            targets = value if model_field.many_to_many else [value]
+            if not isinstance(targets, list):
+                raise FixtureError(path, "must be a list of keys.", number, label, name)
+            for target in targets:
+                resolve_reference(path, number, label, name, model_field.related_model, target)
+    return model
+
+
+def resolve_reference(path, number, label, name, related_model, key):
+    manager = related_model._default_manager
+    try:
+        if isinstance(key, list | tuple):
+            manager.get_by_natural_key(*key)
+        else:
+            manager.get(pk=key)
+    except (related_model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise FixtureError(
+            path,
+            f"refers to {related_model._meta.verbose_name} {json.dumps(key, ensure_ascii=False)}, "
+            "which does not exist (or is in a later file).",
+            number,
+            label,
+            name,
+        ) from exc
+    except related_model.MultipleObjectsReturned as exc:
+        raise FixtureError(
+            path, f"key {key!r} matches more than one row.", number, label, name
+        ) from exc
+
+
+def m2m_values(instance):
+    return {
+        f.name: set(getattr(instance, f.name).values_list("pk", flat=True))
+        for f in instance._meta.many_to_many
+    }
+
+
+def outcome_of(deserialized):
+    """created, updated or unchanged: how the record compares with the stored row."""
+    instance = deserialized.object
+    if instance.pk is None:
+        return "created"
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    if stored is None:
+        return "created"
+    if stored_values_differ(instance, stored):
+        return "updated"
+    stored_m2m = m2m_values(stored)
+    for name, pks in (deserialized.m2m_data or {}).items():
+        if {int(pk) for pk in pks} != stored_m2m.get(name, set()):
+            return "updated"
+    return "unchanged"
+
+
+def validation_error(path, number, label, exc):
+    """Turn a model ValidationError into a FixtureError naming the first field at fault."""
+    if hasattr(exc, "error_dict"):
+        name, errors = next(iter(exc.message_dict.items()))
+        field_name = None if name == "__all__" else name
+        return FixtureError(path, " ".join(errors), number, label, field_name)
+    return FixtureError(path, " ".join(exc.messages), number, label)
+
+
+def load_file(path, report, using):
+    records = read_records(path)
+    seen = {}
+    for number, record in enumerate(records, start=1):
+        model = check_record_shape(path, number, record)
+        label = record_label(record)
+        try:
+            (deserialized,) = serializers.deserialize(
+                "python", [record], using=using, ignorenonexistent=False
+            )
+        except DeserializationError as exc:
+            raise FixtureError(path, str(exc.__cause__ or exc), number, label) from exc
+        instance = deserialized.object
+        if (
+            instance.pk is not None
+            and type(instance)._default_manager.filter(pk=instance.pk).exists()
+        ):
+            # Matched an existing row by its natural key: validate it as an update.
+            instance._state.adding = False
+            instance._state.db = using
+        natural_key = instance.natural_key() if hasattr(instance, "natural_key") else None
+        if natural_key is not None:
+            key = (model._meta.label, tuple(natural_key))
+            if key in seen:
+                raise FixtureError(
+                    path,
+                    f"duplicates record {seen[key]} (same key {list(natural_key)}).",
+                    number,
+                    label,
+                )
+            seen[key] = number
+        try:
+            instance.full_clean()
+        except ValidationError as exc:
+            raise validation_error(path, number, label, exc) from exc
+        outcome = outcome_of(deserialized)
+        if outcome != "unchanged":
+            try:
+                deserialized.save(using=using)
+            except DatabaseError as exc:
+                raise FixtureError(path, f"the database refused it: {exc}", number, label) from exc
+        report.add(path, model._meta.label_lower, outcome)
+
+
+def load_directory(paths=None, *, using=None, dry_run=False):
+    """Load fixture files in order inside one transaction; any error leaves the database as it
+    was. Returns a LoadReport."""
+    paths = [Path(p) for p in (paths or default_fixture_paths())]
+    using = using or router.db_for_write(models.Model)
+    report = LoadReport()
+    with transaction.atomic(using=using):
+        for path in paths:
+            load_file(path, report, using)
+        if dry_run:
+            transaction.set_rollback(True, using=using)
+    return report

@@ -1,0 +1,26 @@
+from .base import PublishableModel, Qualifier, Status, TimestampedModel
+from .enterprise import Enterprise, Exchange, Product, Recognition, Size, Tier
+from .exhibition import Exhibit, Exhibition
+from .policy import Indicator, PolicyInitiative, PolicyTarget
+from .reference import Industry, Region, Source
+
+__all__ = [
+    "Enterprise",
+    "Exchange",
+    "Exhibit",
+    "Exhibition",
+    "Indicator",
+    "Industry",
+    "PolicyInitiative",
+    "PolicyTarget",
+    "Product",
+    "PublishableModel",
+    "Qualifier",
+    "Recognition",
+    "Region",
+    "Size",
+    "Source",
+    "Status",
+    "Tier",
+    "TimestampedModel",
+]

@@ -1,0 +1,161 @@
+"""What the directory's models share: publication status, timestamps and slugs."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
+
+
+class CodeField(models.CharField):
+    """An identifier typed by people: surrounding spaces dropped, letters upper-cased."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class Qualifier(models.TextChoices):
+    """How a stated figure relates to the number recorded ("more than 70,000")."""
+
+    MORE_THAN = "more_than", _("more than")
+    AT_LEAST = "at_least", _("at least")
+    NEARLY = "nearly", _("nearly")
+    ABOUT = "about", _("about")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published rows for the public; drafts too for staff, who preview them."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class SlugQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if self._state.adding:
+            self.created_at = self.updated_at
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+    def carry_over_from(self, stored):
+        """Before a raw save (fixture load) over an existing row: keep what fixtures do not
+        carry (creation time, derived fields), and the update time too when nothing changed,
+        so loading the same data twice changes nothing."""
+        changed = stored_values_differ(self, stored)
+        for field in self._meta.concrete_fields:
+            if not field.editable and not field.primary_key:
+                setattr(self, field.attname, getattr(stored, field.attname))
+        if changed:
+            self.updated_at = timezone.now()
+
+
+def stored_values_differ(instance, stored):
+    """Whether two copies of a row differ in any value an editor or a fixture can set."""
+    return any(
+        field.value_from_object(instance) != field.value_from_object(stored)
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key
+    )
+
+
+class PublishableModel(TimestampedModel):
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Only published entries appear on the public site."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+def slug_from_names(english, chinese, max_length=80):
+    """An ASCII slug from the English name, or from the pinyin of the Chinese one."""
+    text = english or " ".join(lazy_pinyin(chinese or "", errors="default"))
+    slug = slugify(text)[:max_length].strip("-")
+    return slug or "entry"
+
+
+def unique_slug(model, base, exclude_pk=None, max_length=80):
+    """`base`, or `base-2`, `base-3`... whichever no other row of `model` uses."""
+    slug = base[:max_length]
+    taken = model._default_manager.filter(slug__startswith=slug[: max_length - 4])
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    used = set(taken.values_list("slug", flat=True))
+    number = 2
+    while slug in used:
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)] + suffix
+        number += 1
+    return slug
+
+
+class SluggedModel(PublishableModel):
+    """A published entry with a public page at a readable ASCII slug."""
+
+    slug_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            english = getattr(self, f"{self.slug_source}_en", "")
+            chinese = getattr(self, f"{self.slug_source}_{settings_language_suffix()}", "")
+            self.slug = unique_slug(
+                type(self),
+                slug_from_names(english, chinese, self._meta.get_field("slug").max_length),
+                exclude_pk=self.pk,
+                max_length=self._meta.get_field("slug").max_length,
+            )
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def settings_language_suffix():
+    return settings.MODELTRANSLATION_DEFAULT_LANGUAGE.replace("-", "_")
+
+
+def plain_number(value):
+    """A Decimal without trailing zeros: 70000.00 -> 70000, 12.50 -> 12.5."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()

@@ -1,0 +1,358 @@
+"""Enterprises, their recognitions in the gradient system, and their products."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
+from .base import CodeField, SluggedModel, SlugQuerySet, Status, TimestampedModel
+from .reference import Region, Source
+
+
+class Tier(models.TextChoices):
+    """The rungs of the gradient cultivation system (梯度培育体系), lowest first."""
+
+    INNOVATIVE = "innovative", _("innovative SME")
+    SPECIALIZED = "specialized", _("specialized and sophisticated SME")
+    LITTLE_GIANT = "little_giant", _('"little giant" enterprise')
+    CHAMPION = "champion", _("manufacturing single champion")
+
+    @classmethod
+    def rank(cls, value):
+        return list(cls.values).index(value) if value in cls.values else -1
+
+
+# Titles that only a national (MIIT) recognition can carry.
+NATIONAL_ONLY_TIERS = {Tier.LITTLE_GIANT, Tier.CHAMPION}
+# Local titles that borrow the words without being MIIT's "little giant" list.
+LOCAL_LOOKALIKE_TITLES = ("科技小巨人", "科技型小巨人", "小巨人培育", "technology little giant")
+
+
+class Size(models.TextChoices):
+    LARGE = "large", _("large")
+    MEDIUM = "medium", _("medium")
+    SMALL = "small", _("small")
+    MICRO = "micro", _("micro")
+
+
+class Exchange(models.TextChoices):
+    BSE = "bse", _("Beijing Stock Exchange")
+    SSE = "sse", _("Shanghai Stock Exchange")
+    SZSE = "szse", _("Shenzhen Stock Exchange")
+    HKEX = "hkex", _("Hong Kong Stock Exchange")
+
+
+class EnterpriseQuerySet(SlugQuerySet):
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def with_tier(self, tier):
+        return self.filter(tier=tier)
+
+    def listed(self, exchange=None):
+        if exchange:
+            return self.filter(exchange=exchange)
+        return self.exclude(exchange="")
+
+    def unlisted(self):
+        return self.filter(exchange="")
+
+    def exhibited_at(self, exhibition):
+        from .exhibition import Exhibit
+
+        return self.filter(
+            Exists(
+                Exhibit.objects.filter(
+                    exhibition=exhibition,
+                    product__enterprise=OuterRef("pk"),
+                    product__status=Status.PUBLISHED,
+                )
+            )
+        )
+
+    def for_listing(self):
+        return self.select_related("region", "industry")
+
+
+class Enterprise(SluggedModel):
+    """A firm in the directory, from innovative SME to manufacturing single champion."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the page address; filled from the name when left empty."),
+    )
+    credit_code = CodeField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (统一社会信用代码), e.g. 9144030027939873X7."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        verbose_name=_("region"),
+        related_name="enterprises",
+        null=True,
+        blank=True,
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    industry = models.ForeignKey(
+        "Industry",
+        on_delete=models.PROTECT,
+        verbose_name=_("industry"),
+        related_name="enterprises",
+        null=True,
+        blank=True,
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), NotInFutureYearValidator()],
+    )
+    size = models.CharField(_("size"), max_length=10, choices=Size, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    summary = models.CharField(
+        _("summary"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences shown in lists and search results."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    exchange = models.CharField(
+        _("stock exchange"),
+        max_length=10,
+        choices=Exchange,
+        blank=True,
+        help_text=_("Leave empty when the enterprise is not listed."),
+    )
+    ticker = CodeField(_("ticker"), max_length=10, blank=True)
+    tier = models.CharField(
+        _("current tier"),
+        max_length=20,
+        choices=Tier,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from the recognitions: the highest tier recognised."),
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="enterprises", blank=True
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="enterprise_unique_credit_code",
+                violation_error_message=_("Another enterprise has this credit code."),
+            ),
+            models.UniqueConstraint(
+                fields=["exchange", "ticker"],
+                condition=~Q(ticker=""),
+                name="enterprise_unique_listing",
+                violation_error_message=_("Another enterprise is listed under this ticker."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = validate_ticker(self.exchange, self.ticker)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_listed(self):
+        return bool(self.exchange)
+
+    def derive_tier(self):
+        """The highest tier among this enterprise's recognitions, or "" without any."""
+        tiers = self.recognitions.values_list("tier", flat=True)
+        return max(tiers, key=Tier.rank, default="")
+
+    def refresh_tier(self):
+        tier = self.derive_tier()
+        if tier != self.tier:
+            self.tier = tier
+            type(self).objects.filter(pk=self.pk).update(tier=tier)
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, enterprise_slug, tier, level, year):
+        return self.get(enterprise__slug=enterprise_slug, tier=tier, level=level, year=year)
+
+
+class Recognition(TimestampedModel):
+    """One recognition of an enterprise in the gradient cultivation system."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCIAL = "provincial", _("provincial")
+        MUNICIPAL = "municipal", _("municipal")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        verbose_name=_("enterprise"),
+        related_name="recognitions",
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier)
+    level = models.CharField(
+        _("level"),
+        max_length=12,
+        choices=Level,
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), NotInFutureYearValidator()],
+    )
+    batch = models.PositiveSmallIntegerField(
+        _("batch"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("The numbered batch of the list (第几批), where known."),
+    )
+    title = models.CharField(
+        _("title as awarded"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of the list or title, as the issuing authority words it."),
+    )
+    authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name=_("source"), related_name="recognitions"
+    )
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = [models.F("year").asc(nulls_last=True), "tier", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "enterprise",
+                "tier",
+                "level",
+                Coalesce("year", 0),
+                name="recognition_unique_per_year",
+                violation_error_message=_(
+                    "This enterprise already has this recognition at this level in this year."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        parts = [str(self.get_tier_display())]
+        if self.level:
+            parts.append(f"({self.get_level_display()})")
+        if self.year:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+    def natural_key(self):
+        return (self.enterprise.slug, self.tier, self.level, self.year)
+
+    natural_key.dependencies = ["enterprises.enterprise", "enterprises.source"]
+
+    def clean(self):
+        if self.tier in NATIONAL_ONLY_TIERS:
+            if not self.level:
+                # Both titles are awarded only by the Ministry (MIIT): national by definition.
+                self.level = self.Level.NATIONAL
+            elif self.level != self.Level.NATIONAL:
+                raise ValidationError(
+                    {
+                        "level": _(
+                            "%(tier)s is a national title; a %(level)s title with a similar "
+                            "name is a different, local programme."
+                        )
+                        % {"tier": self.get_tier_display(), "level": self.get_level_display()}
+                    }
+                )
+        title = (self.title or "").casefold()
+        if self.tier == Tier.LITTLE_GIANT and any(
+            word.casefold() in title for word in LOCAL_LOOKALIKE_TITLES
+        ):
+            raise ValidationError(
+                {
+                    "tier": _(
+                        "“%(title)s” is a local title, not the national “little giant” list; "
+                        "record it as a provincial or municipal specialized and sophisticated "
+                        "recognition, or leave it out."
+                    )
+                    % {"title": self.title}
+                }
+            )
+
+
+class ProductQuerySet(SlugQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, enterprise__status=Status.PUBLISHED)
+
+    def for_listing(self):
+        return self.select_related("enterprise", "enterprise__region")
+
+
+class Product(SluggedModel):
+    """Something an enterprise makes, possibly shown at exhibitions."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        verbose_name=_("enterprise"),
+        related_name="products",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the page address; filled from the name when left empty."),
+    )
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(_("image"), upload_to="products/", blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="products", blank=True
+    )
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:product-detail", kwargs={"slug": self.slug})

@@ -1,0 +1,244 @@
+"""Policy initiatives that cultivate the SMEs, their targets, and reported figures."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import (
+    PublishableModel,
+    PublishableQuerySet,
+    Qualifier,
+    SluggedModel,
+    SlugQuerySet,
+    TimestampedModel,
+    plain_number,
+)
+from .reference import Region, Source
+
+
+class PolicyQuerySet(SlugQuerySet):
+    def for_listing(self):
+        return self.select_related("region")
+
+    def national(self):
+        return self.filter(scope=PolicyInitiative.Scope.NATIONAL)
+
+    def for_region(self, region):
+        return self.filter(region=region)
+
+
+class PolicyInitiative(SluggedModel):
+    """A plan, programme or channel through which authorities cultivate the SMEs."""
+
+    slug_source = "title"
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("national")
+        REGIONAL = "regional", _("regional")
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        IN_FORCE = "in_force", _("issued, in force")
+        EXPIRED = "expired", _("expired or completed")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the page address; filled from the title when left empty."),
+    )
+    authority = models.CharField(_("issuing authority"), max_length=300, blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope, default=Scope.NATIONAL)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        verbose_name=_("region"),
+        related_name="policies",
+        null=True,
+        blank=True,
+        help_text=_("For a regional initiative: the province it covers."),
+    )
+    document_number = models.CharField(
+        _("document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. 工信部企业〔2022〕63号"),
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField(
+        _("period from (year)"), null=True, blank=True, validators=[MinValueValidator(1949)]
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("period to (year)"), null=True, blank=True, validators=[MinValueValidator(1949)]
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="policies", blank=True
+    )
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy initiative")
+        verbose_name_plural = _("policy initiatives")
+        ordering = [models.F("issued_on").desc(nulls_last=True), "slug"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("enterprises:policy-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.scope == self.Scope.REGIONAL and not self.region_id:
+            errors["region"] = _("Choose the region a regional initiative covers.")
+        if self.scope == self.Scope.NATIONAL and self.region_id:
+            errors["region"] = _("A national initiative covers no single region.")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period ends before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class TargetQuerySet(models.QuerySet):
+    def get_by_natural_key(self, initiative_slug, slug):
+        return self.get(initiative__slug=initiative_slug, slug=slug)
+
+
+class PolicyTarget(TimestampedModel):
+    """A number an initiative aims to reach, and the latest reported progress towards it."""
+
+    initiative = models.ForeignKey(
+        PolicyInitiative,
+        on_delete=models.CASCADE,
+        verbose_name=_("policy initiative"),
+        related_name="targets",
+    )
+    slug = models.SlugField(_("key"), max_length=100)
+    measure = models.CharField(
+        _("what is counted"),
+        max_length=300,
+        help_text=_("e.g. provincial-level specialized and sophisticated enterprises"),
+    )
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier, blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    deadline_year = models.PositiveSmallIntegerField(
+        _("by (year)"), null=True, blank=True, validators=[MinValueValidator(1949)]
+    )
+    latest_value = models.DecimalField(
+        _("latest reported value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    latest_value_on = models.DateField(_("reported on"), null=True, blank=True)
+    latest_value_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        verbose_name=_("source of the latest value"),
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy target")
+        verbose_name_plural = _("policy targets")
+        ordering = ["initiative", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "slug"], name="target_unique_slug_per_initiative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {plain_number(self.target_value)}"
+
+    def natural_key(self):
+        return (self.initiative.slug, self.slug)
+
+    natural_key.dependencies = ["enterprises.policyinitiative", "enterprises.source"]
+
+    def clean(self):
+        errors = {}
+        if self.latest_value is not None:
+            if not self.latest_value_on:
+                errors["latest_value_on"] = _("Give the date of the latest value.")
+            if not self.latest_value_source_id:
+                errors["latest_value_source"] = _("Cite the source of the latest value.")
+        elif self.latest_value_on or self.latest_value_source_id:
+            errors["latest_value"] = _("Enter the latest value, or clear its date and source.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def progress_percent(self):
+        """Latest value as a share of the target, capped at 100; None when unknown."""
+        if self.latest_value is None or not self.target_value:
+            return None
+        return min(100, round(self.latest_value / self.target_value * 100))
+
+
+class IndicatorQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def national(self):
+        return self.filter(region__isnull=True)
+
+    def for_listing(self):
+        return self.select_related("source", "region")
+
+
+class Indicator(PublishableModel):
+    """A dated national or regional figure, with the source that states it."""
+
+    slug = models.SlugField(_("key"), max_length=100, unique=True)
+    measure = models.CharField(_("what is counted"), max_length=300)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        verbose_name=_("region"),
+        related_name="indicators",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a national figure."),
+    )
+    qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier, blank=True)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    as_of = models.DateField(
+        _("as of"), help_text=_("The date the figure describes or, failing that, was reported.")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name=_("source"), related_name="indicators"
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["-as_of", "slug"]
+
+    def __str__(self):
+        return f"{self.measure}: {plain_number(self.value)}"
+
+    def natural_key(self):
+        return (self.slug,)

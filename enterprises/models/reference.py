@@ -1,0 +1,181 @@
+"""Reference data: sources cited by every curated fact, regions and industries."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    """A published document that states facts recorded in the directory."""
+
+    slug = models.SlugField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_("A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes."),
+    )
+    publisher = models.CharField(_("publisher"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "slug"]
+
+    def __str__(self):
+        date = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        return f"{self.publisher}: {self.title}{date}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class RegionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A provincial-level division of China, coded per GB/T 2260."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        AUTONOMOUS_REGION = "autonomous_region", _("autonomous region")
+        MUNICIPALITY = "municipality", _("municipality")
+        SAR = "sar", _("special administrative region")
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[1-8][0-9]$", _("Enter the two-digit GB/T 2260 code."))],
+        help_text=_("Two-digit GB/T 2260 code, e.g. 21 for Liaoning."),
+    )
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    name = models.CharField(_("name"), max_length=50, help_text=_("Short name, e.g. Liaoning."))
+    full_name = models.CharField(
+        _("full name"), max_length=100, help_text=_("Official name, e.g. Liaoning Province.")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name=_("source"), null=True, blank=True
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:region-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class IndustryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def sections(self):
+        return self.filter(level=Industry.Level.SECTION)
+
+
+class Industry(models.Model):
+    """A category of GB/T 4754-2017: a section (A-T) or, below it, a division, group or class."""
+
+    class Level(models.TextChoices):
+        SECTION = "section", _("section")
+        DIVISION = "division", _("division")
+        GROUP = "group", _("group")
+        CLASS = "class", _("class")
+
+    CODE_SHAPES = {
+        Level.SECTION: re.compile(r"^[A-T]$"),
+        Level.DIVISION: re.compile(r"^\d{2}$"),
+        Level.GROUP: re.compile(r"^\d{3}$"),
+        Level.CLASS: re.compile(r"^\d{4}$"),
+    }
+    PARENT_LEVEL = {
+        Level.DIVISION: Level.SECTION,
+        Level.GROUP: Level.DIVISION,
+        Level.CLASS: Level.GROUP,
+    }
+
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        help_text=_(
+            "A letter for a section (C), 2 digits for a division, 3 for a group, 4 for a class."
+        ),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level, default=Level.SECTION)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        verbose_name=_("parent"),
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, verbose_name=_("source"), null=True, blank=True
+    )
+
+    objects = IndustryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        errors = {}
+        shape = self.CODE_SHAPES.get(self.level)
+        if shape and not shape.match(self.code or ""):
+            errors["code"] = _("This code does not have the shape of a %(level)s code.") % {
+                "level": self.get_level_display()
+            }
+        expected_parent = self.PARENT_LEVEL.get(self.level)
+        if expected_parent is None and self.parent_id:
+            errors["parent"] = _("A section has no parent.")
+        elif expected_parent is not None:
+            if self.parent is None:
+                errors["parent"] = _("Choose the %(level)s this belongs to.") % {
+                    "level": Industry.Level(expected_parent).label
+                }
+            elif self.parent.level != expected_parent:
+                errors["parent"] = _("The parent must be a %(level)s.") % {
+                    "level": Industry.Level(expected_parent).label
+                }
+            elif self.level != self.Level.DIVISION and not self.code.startswith(self.parent.code):
+                errors["code"] = _("The code must begin with its parent's code.")
+        if errors:
+            raise ValidationError(errors)

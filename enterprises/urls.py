@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+    path(
+        "enterprises/<slug:slug>/",
+        views.EnterpriseDetailView.as_view(),
+        name="enterprise-detail",
+    ),
+    path("products/", views.ProductListView.as_view(), name="product-list"),
+    path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("exhibitions/", views.ExhibitionListView.as_view(), name="exhibition-list"),
+    path(
+        "exhibitions/<slug:slug>/",
+        views.ExhibitionDetailView.as_view(),
+        name="exhibition-detail",
+    ),
+    path("policies/", views.PolicyListView.as_view(), name="policy-list"),
+    path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="policy-detail"),
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
+    path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
+]

@@ -1,0 +1,221 @@
+"""Public pages of the directory: home, lists with filters, detail pages, health check."""
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
+from .models import (
+    Enterprise,
+    Exhibit,
+    Exhibition,
+    Indicator,
+    PolicyInitiative,
+    PolicyTarget,
+    Product,
+    Recognition,
+    Region,
+    Status,
+    Tier,
+)
+
+PAGE_SIZE = 20
+
+
+class PublishedListView(FilterView):
+    """A filtered, paginated list of published rows; filters and page live in the URL."""
+
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return self.model.objects.published().for_listing()
+
+
+class VisibleDetailView(DetailView):
+    """A detail page: published rows for everyone, drafts too for staff (as a preview)."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+def tier_counts(enterprises):
+    """Published enterprises per tier, highest tier first, with zero rows kept."""
+    counts = dict(enterprises.published().values_list("tier").annotate(n=Count("pk")).order_by())
+    return [(Tier(value), counts.get(value, 0)) for value in reversed(Tier.values)]
+
+
+class HomeView(TemplateView):
+    template_name = "enterprises/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tiers = tier_counts(Enterprise.objects.all())
+        context.update(
+            tier_counts=tiers,
+            enterprise_count=Enterprise.objects.published().count(),
+            national_figures=Indicator.objects.published().national().for_listing()[:6],
+            latest_policies=PolicyInitiative.objects.published().for_listing()[:5],
+            recent_exhibits=Exhibit.objects.published()
+            .for_listing()
+            .order_by("-exhibition__year", "-exhibition__start_date", "pk")[:6],
+        )
+        return context
+
+
+class EnterpriseListView(PublishedListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+
+
+class EnterpriseDetailView(VisibleDetailView):
+    model = Enterprise
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "industry", "industry__parent")
+            .prefetch_related(
+                Prefetch("recognitions", Recognition.objects.select_related("source")),
+                Prefetch("products", Product.objects.filter(status=Status.PUBLISHED)),
+                "sources",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.object
+        context["exhibits"] = (
+            Exhibit.objects.filter(
+                product__enterprise=enterprise,
+                product__status=Status.PUBLISHED,
+                exhibition__status=Status.PUBLISHED,
+            )
+            .select_related("exhibition", "product")
+            .order_by("-exhibition__year", "exhibition__slug")
+        )
+        context["region_policies"] = (
+            PolicyInitiative.objects.published().for_region(enterprise.region)
+            if enterprise.region_id
+            else PolicyInitiative.objects.none()
+        )
+        return context
+
+
+class ProductListView(PublishedListView):
+    model = Product
+    filterset_class = ProductFilter
+
+
+class ProductDetailView(VisibleDetailView):
+    model = Product
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("enterprise", "enterprise__region")
+            .prefetch_related(
+                Prefetch(
+                    "exhibits",
+                    Exhibit.objects.filter(exhibition__status=Status.PUBLISHED).select_related(
+                        "exhibition", "exhibition__region"
+                    ),
+                ),
+                "sources",
+            )
+        )
+
+
+class ExhibitionListView(PublishedListView):
+    model = Exhibition
+    filterset_class = ExhibitionFilter
+
+
+class ExhibitionDetailView(VisibleDetailView):
+    model = Exhibition
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "exhibits",
+                    Exhibit.objects.filter(
+                        product__status=Status.PUBLISHED,
+                        product__enterprise__status=Status.PUBLISHED,
+                    ).select_related("product", "product__enterprise"),
+                ),
+                "sources",
+            )
+        )
+
+
+class PolicyListView(PublishedListView):
+    model = PolicyInitiative
+    filterset_class = PolicyFilter
+    template_name = "enterprises/policy_filter.html"
+
+
+class PolicyDetailView(VisibleDetailView):
+    model = PolicyInitiative
+    template_name = "enterprises/policy_detail.html"
+    context_object_name = "policy"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch("targets", PolicyTarget.objects.select_related("latest_value_source")),
+                "sources",
+            )
+        )
+
+
+class RegionListView(ListView):
+    model = Region
+
+    def get_queryset(self):
+        return Region.objects.annotate(
+            enterprise_count=Count("enterprises", filter=Q(enterprises__status=Status.PUBLISHED))
+        )
+
+
+class RegionDetailView(DetailView):
+    model = Region
+    shown_enterprises = PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.object
+        enterprises = Enterprise.objects.published().in_region(region)
+        context.update(
+            tier_counts=tier_counts(Enterprise.objects.in_region(region)),
+            enterprise_count=enterprises.count(),
+            enterprises=enterprises.for_listing()[: self.shown_enterprises],
+            policies=PolicyInitiative.objects.published().for_region(region),
+            indicators=Indicator.objects.published()
+            .filter(region=region)
+            .select_related("source"),
+            exhibitions=Exhibition.objects.published().filter(region=region),
+        )
+        return context
+
+
+@never_cache
+def healthz(request):
+    """200 when the application and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

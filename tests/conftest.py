@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.test.utils import override_settings
+
+from enterprises.loading import load_directory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_environment(tmp_path_factory):
+    """Plain HTTP, and templates rendered without running collectstatic first."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        STORAGES=storages,
+        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture
+def curated(db):
+    """The curated directory, loaded from fixtures/ exactly as operators load it."""
+    return load_directory()
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="editor", password="not-used", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

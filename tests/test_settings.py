@@ -1,0 +1,92 @@
+import json
+import os
+import subprocess
+import sys
+
+import dj_database_url
+import pytest
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "directory.example.cn",
+}
+
+
+def run_manage(*args, env):
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {**PRODUCTION_ENV, "DJANGO_VAR_DIR": str(tmp_path)}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_settings_fail_the_deploy_check(tmp_path):
+    env = {**PRODUCTION_ENV, "DJANGO_DEBUG": "1", "DJANGO_VAR_DIR": str(tmp_path)}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
+
+
+def test_a_bad_boolean_is_a_clear_configuration_error(tmp_path):
+    env = {"DJANGO_DEBUG": "perhaps", "DJANGO_VAR_DIR": str(tmp_path)}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_without_a_secret_key_a_local_one_is_generated_once(tmp_path):
+    env = {"DJANGO_VAR_DIR": str(tmp_path)}
+    assert run_manage("check", env=env).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    assert run_manage("check", env=env).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
+        ("postgres://postgres@127.0.0.1:5432/smedirectory", "django.db.backends.postgresql"),
+    ],
+)
+def test_database_url_selects_the_backend(url, engine):
+    assert dj_database_url.parse(url)["ENGINE"] == engine
+
+
+def test_embedded_sqlite_waits_for_writers_instead_of_failing(tmp_path):
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = run_manage("shell", "-c", code, env={"DJANGO_VAR_DIR": str(tmp_path)})
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] >= 5
+
+
+def test_no_template_or_setting_refers_to_a_cdn():
+    for path in list(settings.BASE_DIR.joinpath("templates").rglob("*.html")):
+        html = path.read_text()
+        assert "//cdn" not in html and "googleapis" not in html, path
+    assert settings.JQUERY_UI_URL.startswith("vendor/")
