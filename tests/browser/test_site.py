@@ -1,0 +1,77 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    from enterprises.loading import load_directory
+
+    load_directory()
+    return live_server.url
+
+
+def test_home_page_loads_without_errors_under_the_csp(page, site, console_errors):
+    page.goto(site + "/en/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("specialized")
+    expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
+    # The stylesheet applied: the header has its dark background.
+    background = page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(27, 31, 36)"
+    assert console_errors == []
+
+
+def test_skip_link_is_the_first_stop_and_reaches_the_content(page, site):
+    page.goto(site + "/en/enterprises/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_filtering_by_keyboard_puts_the_state_in_the_url(page, site):
+    page.goto(site + "/en/enterprises/")
+    page.get_by_label("Region").select_option("shandong")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"region=shandong"))
+    expect(page.locator(".card-title")).to_have_text(["Weichai Power Co., Ltd."])
+    # The shared link restores the same view.
+    page.goto(page.url)
+    expect(page.get_by_label("Region")).to_have_value("shandong")
+
+
+def test_language_switcher_keeps_the_page_and_its_filters(page, site):
+    page.goto(site + "/enterprises/?region=shandong")
+    page.locator("#language-select").select_option("en")
+    page.locator(".language-switcher button").click()
+    expect(page).to_have_url(re.compile(r"/en/enterprises/\?region=shandong$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_no_horizontal_scrolling_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for path in ("/", "/enterprises/", "/enterprises/zte/", "/regions/"):
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    context.close()
+
+
+def test_admin_tabs_work_under_the_csp(page, site, django_user_model, console_errors):
+    django_user_model.objects.create_superuser("boss", "boss@example.invalid", "a-Long-pass-42")
+    page.goto(site + "/en/admin/login/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("a-Long-pass-42")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(site + "/en/admin/enterprises/enterprise/")
+    page.get_by_role("link", name="ZTE Corporation").click()
+    # modeltranslation's tabs are built by the vendored jQuery UI.
+    expect(page.locator(".ui-tabs").first).to_be_visible()
+    expect(page.locator("#id_name_en")).to_have_value("ZTE Corporation")
+    blocked = [e for e in console_errors if "Content Security Policy" in e]
+    assert blocked == []
