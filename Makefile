@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup run dev test test-postgres lint format lock vendor clean
+.PHONY: install messages setup run dev test test-postgres lint format lock vendor clean
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
@@ -21,7 +21,10 @@ $(STAMP): requirements.txt
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies.
 
-setup: install ## Migrate the database, load the curated directory, collect static files.
+messages: install ## Compile the translation catalogues (pure Python, no gettext needed).
+	$(BIN)/python manage.py compile_translations
+
+setup: messages ## Migrate the database, load the curated directory, collect static files.
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -36,13 +39,13 @@ run: setup ## Serve the site with production settings on http://$(HOST):$(PORT)
 dev: setup ## Django's development server with debug pages and auto-reload.
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install ## Lint, check migrations and run the whole test suite.
+test: messages ## Lint, check migrations and run the whole test suite.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
+test-postgres: messages ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/smedirectory} $(BIN)/pytest $(PYTEST_ARGS)
 
 format: install
@@ -53,6 +56,7 @@ lock: ## Re-resolve requirements.txt from pyproject.toml (needs network access t
 	rm -rf /tmp/smedirectory-lock && $(PYTHON) -m venv /tmp/smedirectory-lock
 	/tmp/smedirectory-lock/bin/pip install --quiet ".[dev]"
 	/tmp/smedirectory-lock/bin/pip freeze --exclude smedirectory | sed '/^-e /d' > requirements.txt
+	rm -rf build *.egg-info
 
 vendor: ## Refresh the front-end files vendored under static/vendor (needs npm).
 	npm install --no-save --silent

@@ -1,7 +1,9 @@
 """The editors' admin: every directory model, bilingual fields side by side in tabs."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -9,6 +11,8 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import (
     Enterprise,
@@ -21,15 +25,46 @@ from .models import (
     Product,
     Recognition,
     Region,
+    SlugHistory,
     Source,
     Status,
 )
 
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Entries with text in one language but not the other, for editors to translate."""
+
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("en", _("English missing")), ("zh-hans", _("Chinese missing"))]
+
+    def queryset(self, request, queryset):
+        missing = self.value()
+        if missing not in LANGUAGES:
+            return queryset
+        (present,) = [code for code in LANGUAGES if code != missing]
+        condition = Q()
+        for field in translator.get_options_for_model(queryset.model).get_field_names():
+            empty = build_localized_fieldname(field, missing)
+            filled = build_localized_fieldname(field, present)
+            condition |= (Q(**{empty: ""}) | Q(**{f"{empty}__isnull": True})) & ~(
+                Q(**{filled: ""}) | Q(**{f"{filled}__isnull": True})
+            )
+        return queryset.filter(condition)
+
 
 class DirectoryAdmin(TabbedTranslationAdmin):
-    """Bilingual fields in tabs; a web address typed without a scheme is taken as https."""
+    """Bilingual fields in tabs; a filter for missing translations; a web address typed
+    without a scheme is taken as https."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), MissingTranslationFilter)
 
 
 class PublishActionsMixin:
@@ -272,3 +307,21 @@ class IndicatorAdmin(PublishActionsMixin, DirectoryAdmin):
     autocomplete_fields = ("region", "source")
     list_select_related = ("region",)
     date_hierarchy = "as_of"
+
+
+@admin.register(SlugHistory)
+class SlugHistoryAdmin(admin.ModelAdmin):
+    """Old addresses are kept automatically; editors can look them up or remove one."""
+
+    list_display = ("slug", "content_type", "entry_link", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("slug",)
+    list_select_related = ("content_type",)
+    readonly_fields = ("content_type", "object_id", "slug", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("now at"))
+    def entry_link(self, obj):
+        return f"{obj.content_type.model} #{obj.object_id}"

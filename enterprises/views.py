@@ -1,8 +1,9 @@
 """Public pages of the directory: home, lists with filters, detail pages, health check."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -18,6 +19,7 @@ from .models import (
     Product,
     Recognition,
     Region,
+    SlugHistory,
     Status,
     Tier,
 )
@@ -35,10 +37,31 @@ class PublishedListView(FilterView):
 
 
 class VisibleDetailView(DetailView):
-    """A detail page: published rows for everyone, drafts too for staff (as a preview)."""
+    """A detail page: published rows for everyone, drafts too for staff (as a preview).
+    An entry's former slug redirects permanently to its current page."""
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.moved_to(kwargs.get("slug"))
+            if moved is None:
+                raise
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(
+                moved.get_absolute_url() + (f"?{query}" if query else "")
+            )
+
+    def moved_to(self, slug):
+        former = SlugHistory.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), slug=slug
+        ).first()
+        if former is None:
+            return None
+        return self.get_queryset().filter(pk=former.object_id).first()
 
 
 def tier_counts(enterprises):

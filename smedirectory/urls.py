@@ -3,11 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from enterprises.i18n import switch_language
 from enterprises.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/switch/<str:language>/", switch_language, name="switch-language"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

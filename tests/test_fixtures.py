@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from enterprises.loading import DIRECTORY_FIXTURES, FixtureError, load_directory
 from enterprises.models import (
@@ -26,6 +27,14 @@ from enterprises.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Operators read these messages in English, as the command prints them."""
+    with translation.override("en"):
+        yield
+
 
 ARTICLE = "xinhua-2023-04-13-specialized-smes"
 FIXTURES = Path(settings.FIXTURE_DIRS[0])

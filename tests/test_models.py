@@ -191,11 +191,26 @@ class TestSlugs:
         second = Enterprise.objects.create(name_en="Same Name")
         assert (first.slug, second.slug) == ("same-name", "same-name-2")
 
-    def test_an_existing_slug_is_kept_when_the_name_changes(self):
+    def test_a_derived_slug_follows_the_name(self):
         enterprise = Enterprise.objects.create(name_en="Old Name")
         enterprise.name_en = "New Name"
         enterprise.save()
-        assert enterprise.slug == "old-name"
+        assert enterprise.slug == "new-name"
+        assert list(enterprise.slug_history.values_list("slug", flat=True)) == ["old-name"]
+
+    def test_a_typed_slug_is_kept_when_the_name_changes(self):
+        enterprise = Enterprise.objects.create(name_en="Old Name", slug="chosen-by-editor")
+        enterprise.name_en = "New Name"
+        enterprise.save()
+        assert enterprise.slug == "chosen-by-editor"
+        assert not enterprise.slug_history.exists()
+
+    def test_a_former_slug_is_not_given_to_another_entry(self):
+        renamed = Enterprise.objects.create(name_en="Acme")
+        renamed.name_en = "Acme Robotics"
+        renamed.save()
+        newcomer = Enterprise.objects.create(name_en="Acme")
+        assert newcomer.slug == "acme-2"
 
     def test_policy_slug_comes_from_its_title(self):
         policy = PolicyInitiative.objects.create(title_en="Anhui targets 2025")

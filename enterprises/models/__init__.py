@@ -2,6 +2,7 @@ from .base import PublishableModel, Qualifier, Status, TimestampedModel
 from .enterprise import Enterprise, Exchange, Product, Recognition, Size, Tier
 from .exhibition import Exhibit, Exhibition
 from .policy import Indicator, PolicyInitiative, PolicyTarget
+from .redirects import SlugHistory
 from .reference import Industry, Region, Source
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Recognition",
     "Region",
     "Size",
+    "SlugHistory",
     "Source",
     "Status",
     "Tier",

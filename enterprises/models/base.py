@@ -1,13 +1,19 @@
 """What the directory's models share: publication status, timestamps and slugs."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
+
+# The field-name suffix of the default language: name_zh_hans.
+DEFAULT_SUFFIX = settings.MODELTRANSLATION_DEFAULT_LANGUAGE.replace("-", "_")
 
 
 class CodeField(models.CharField):
@@ -111,13 +117,20 @@ def slug_from_names(english, chinese, max_length=80):
 
 
 def unique_slug(model, base, exclude_pk=None, max_length=80):
-    """`base`, or `base-2`, `base-3`... whichever no other row of `model` uses."""
-    slug = base[:max_length]
-    taken = model._default_manager.filter(slug__startswith=slug[: max_length - 4])
+    """`base`, or `base-2`, `base-3`... whichever no other entry of `model` uses now or used
+    before (old slugs keep redirecting to their entry)."""
+    from .redirects import SlugHistory
+
+    stem = base[: max_length - 4]
+    current = model._default_manager.filter(slug__startswith=stem)
+    former = SlugHistory.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), slug__startswith=stem
+    )
     if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    used = set(taken.values_list("slug", flat=True))
-    number = 2
+        current = current.exclude(pk=exclude_pk)
+        former = former.exclude(object_id=exclude_pk)
+    used = set(current.values_list("slug", flat=True)) | set(former.values_list("slug", flat=True))
+    slug, number = base[:max_length], 2
     while slug in used:
         suffix = f"-{number}"
         slug = base[: max_length - len(suffix)] + suffix
@@ -126,31 +139,64 @@ def unique_slug(model, base, exclude_pk=None, max_length=80):
 
 
 class SluggedModel(PublishableModel):
-    """A published entry with a public page at a readable ASCII slug."""
+    """A published entry with a public page at a readable ASCII slug.
+
+    The slug is made from the English name, or the pinyin of the Chinese one. When the name
+    it was made from changes, so does the slug, and the old one keeps redirecting; a slug an
+    editor typed is left alone.
+    """
 
     slug_source = "name"
+
+    slug_history = GenericRelation("enterprises.SlugHistory")
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            english = getattr(self, f"{self.slug_source}_en", "")
-            chinese = getattr(self, f"{self.slug_source}_{settings_language_suffix()}", "")
-            self.slug = unique_slug(
-                type(self),
-                slug_from_names(english, chinese, self._meta.get_field("slug").max_length),
-                exclude_pk=self.pk,
-                max_length=self._meta.get_field("slug").max_length,
+        max_length = self._meta.get_field("slug").max_length
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values("slug", f"{self.slug_source}_en", f"{self.slug_source}_{DEFAULT_SUFFIX}")
+                .first()
             )
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.derived_slug(), self.pk, max_length)
+        elif stored and self.slug == stored["slug"]:
+            old_base = self.derived_slug(
+                {
+                    "en": stored[f"{self.slug_source}_en"],
+                    "zh": stored[f"{self.slug_source}_{DEFAULT_SUFFIX}"],
+                }
+            )
+            was_derived = re.fullmatch(re.escape(old_base) + r"(-\d+)?", stored["slug"])
+            new_base = self.derived_slug()
+            if was_derived and new_base != old_base:
+                self.slug = unique_slug(type(self), new_base, self.pk, max_length)
         super().save(*args, **kwargs)
+        if stored and stored["slug"] != self.slug:
+            self.remember_old_slug(stored["slug"])
+
+    def derived_slug(self, values=None):
+        values = values or {}
+        english = values.get("en", getattr(self, f"{self.slug_source}_en", ""))
+        chinese = values.get("zh", getattr(self, f"{self.slug_source}_{DEFAULT_SUFFIX}", ""))
+        return slug_from_names(english, chinese, self._meta.get_field("slug").max_length)
+
+    def remember_old_slug(self, old_slug):
+        from .redirects import SlugHistory
+
+        content_type = ContentType.objects.get_for_model(type(self))
+        SlugHistory.objects.filter(content_type=content_type, slug=self.slug).delete()
+        SlugHistory.objects.update_or_create(
+            content_type=content_type, slug=old_slug, defaults={"object_id": self.pk}
+        )
 
     def natural_key(self):
         return (self.slug,)
-
-
-def settings_language_suffix():
-    return settings.MODELTRANSLATION_DEFAULT_LANGUAGE.replace("-", "_")
 
 
 def plain_number(value):

@@ -229,13 +229,16 @@ class Indicator(PublishableModel):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, verbose_name=_("source"), related_name="indicators"
     )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Figures are listed by this number, lowest first.")
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["-as_of", "slug"]
+        ordering = ["position", "-as_of", "slug"]
 
     def __str__(self):
         return f"{self.measure}: {plain_number(self.value)}"

@@ -1,12 +1,19 @@
-"""Template helpers for the public site."""
+"""Template helpers for the public site: language-aware text, numbers and figures."""
 
 from django import template
+from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import number_format
-from django.utils.translation import to_locale
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from ..models.base import plain_number
 
 register = template.Library()
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 @register.filter
@@ -17,8 +24,56 @@ def bcp47(language_code):
 
 @register.filter
 def number(value):
-    """A Decimal or int with grouped thousands and no trailing zeros: 70000.00 -> 70,000."""
+    """A number in the reader's convention, no trailing zeros: 5,000 in English, 5000 in
+    Chinese."""
     value = plain_number(value)
     if value is None:
         return ""
     return number_format(value, force_grouping=True)
+
+
+def translated_value(obj, field):
+    """(value, language it is in): the reader's language first, then the other one."""
+    current = get_language() or settings.LANGUAGE_CODE
+    order = [current] + [code for code in LANGUAGE_CODES if code != current]
+    for code in order:
+        value = getattr(obj, build_localized_fieldname(field, code), None)
+        if value:
+            return value, code
+    return "", current
+
+
+@register.simple_tag
+def tr(obj, field, paragraphs=False):
+    """A translated field in the reader's language; when only the other language has it,
+    that text is shown in its own `lang` and marked as not yet translated."""
+    value, code = translated_value(obj, field)
+    if not value:
+        return ""
+    rendered = (
+        linebreaks_filter(value, autoescape=True) if paragraphs else conditional_escape(value)
+    )
+    if code == (get_language() or settings.LANGUAGE_CODE):
+        return rendered
+    tag = "div" if paragraphs else "span"
+    return format_html(
+        '<{tag} lang="{lang}" class="untranslated">{text}</{tag}>'
+        ' <small class="untranslated-note">{note}</small>',
+        tag=tag,
+        lang=bcp47(code),
+        text=rendered,
+        note=_("(not yet translated)"),
+    )
+
+
+@register.simple_tag
+def figure(value, qualifier_label="", unit=""):
+    """A stated figure with its qualifier and unit, written as each language writes it:
+    超过5000家 / more than 5,000 enterprises; 40% in both."""
+    parts = [str(qualifier_label), number(value), str(unit)]
+    if (get_language() or "").startswith("zh"):
+        return "".join(parts)
+    text = " ".join(part for part in parts[:2] if part)
+    if unit:
+        text += unit if unit == "%" else f" {unit}"
+    return text

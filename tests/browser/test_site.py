@@ -46,10 +46,16 @@ def test_filtering_by_keyboard_puts_the_state_in_the_url(page, site):
 
 def test_language_switcher_keeps_the_page_and_its_filters(page, site):
     page.goto(site + "/enterprises/?region=shandong")
-    page.locator("#language-select").select_option("en")
-    page.locator(".language-switcher button").click()
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/en/enterprises/\?region=shandong$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".card-title")).to_have_text(["Weichai Power Co., Ltd."])
+    # The choice is remembered: an unprefixed link now opens in English.
+    page.goto(site + "/regions/")
+    expect(page).to_have_url(re.compile(r"/en/regions/$"))
+    page.locator(".language-switcher").get_by_role("link", name="简体中文").click()
+    expect(page).to_have_url(re.compile(r"/regions/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
 
 
 def test_no_horizontal_scrolling_on_a_phone(browser, site):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import translation
 
 from enterprises.loading import DIRECTORY_FIXTURES, FixtureError, load_directory
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             report = load_directory(files or None, using=database, dry_run=dry_run)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Nothing was loaded: the database refused a query ({exc}). "
+                "Is it reachable, and has `manage.py migrate` been run?"
+            ) from exc
         for line in report.lines():
             self.stdout.write(line)
         totals = report.totals()
