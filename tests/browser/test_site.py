@@ -81,3 +81,22 @@ def test_admin_tabs_work_under_the_csp(page, site, django_user_model, console_er
     expect(page.locator("#id_name_en")).to_have_value("ZTE Corporation")
     blocked = [e for e in console_errors if "Content Security Policy" in e]
     assert blocked == []
+
+
+def test_filters_fold_away_on_a_phone_and_open_on_request(browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site + "/en/enterprises/")
+    expect(page.get_by_label("Region")).to_be_hidden()
+    expect(page.locator(".card-title").first).to_be_in_viewport()
+    page.locator(".filter-disclosure summary").click()
+    expect(page.get_by_label("Region")).to_be_visible()
+    # With a filter applied the form stays open, showing what is set.
+    page.goto(site + "/en/enterprises/?region=shandong")
+    expect(page.get_by_label("Region")).to_have_value("shandong")
+    context.close()
+
+
+def test_filters_are_open_beside_the_results_on_a_wide_screen(page, site):
+    page.goto(site + "/en/enterprises/")
+    expect(page.get_by_label("Region")).to_be_visible()
