@@ -27,6 +27,7 @@ messages: install ## Compile the translation catalogues (pure Python, no gettext
 setup: messages ## Migrate the database, load the curated directory, collect static files.
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
+	$(BIN)/python manage.py rebuild_search_index --missing --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py ensure_admin
 

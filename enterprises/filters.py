@@ -1,47 +1,49 @@
-"""FilterSets behind the public list pages; their state lives in the query string."""
+"""FilterSets behind the public list pages; their state lives in the query string.
+
+Each list can be searched (the same engine as /search/), and shows next to every choice how
+many rows it would give under the other filters in use (facet counts, one query for all).
+"""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, Value, When
+from django.db.models.functions import Cast
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Enterprise,
     Exchange,
+    Exhibit,
     Exhibition,
     Industry,
     PolicyInitiative,
     Product,
     Region,
     Size,
+    Status,
     Tier,
 )
+from .search.backends import RANKING, matching, with_rank
+from .search.text import MAX_QUERY_LENGTH, parse_query
 
-QUERY_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1800, 2100
+ANY = _("any")
 
 
-def text_query(fields):
-    """A filter method matching every word of the query in any of `fields`, in any language."""
+class SearchFilter(django_filters.CharFilter):
+    """Full-text search in Chinese, English and pinyin (see enterprises.search)."""
 
-    def method(queryset, name, value):
-        for word in value.split()[:10]:
-            condition = Q()
-            for field in fields:
-                for lang in ("zh_hans", "en"):
-                    condition |= Q(**{f"{field}_{lang}__icontains": word})
-            queryset = queryset.filter(condition)
-        return queryset
-
-    return method
-
-
-class QueryFilter(django_filters.CharFilter):
-    def __init__(self, fields, **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Search"))
-        kwargs.setdefault("max_length", QUERY_MAX_LENGTH)
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         kwargs.setdefault("widget", forms.SearchInput)
-        super().__init__(method=text_query(fields), **kwargs)
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        if not value or not value.strip():
+            return queryset
+        return matching(queryset, parse_query(value))
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -51,9 +53,6 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
         super().__init__(*args, **kwargs)
-
-
-ANY = _("any")
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -71,6 +70,75 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class DirectoryFilterSet(django_filters.FilterSet):
+    """Search, ranking by relevance when searching without a chosen order, and facets.
+
+    `facets` maps a filter name to the field its choices count, or to a method name that
+    returns a values_list(facet, value, n) queryset.
+    """
+
+    q = SearchFilter()
+    facets = {}
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        query = parse_query(data.get("q") or "")
+        if query and not data.get("sort"):
+            queryset = with_rank(queryset, query).order_by(*RANKING)
+        return queryset
+
+    def filtered_except(self, excluded):
+        """The queryset under every filter in use but `excluded`, unordered."""
+        queryset = self.queryset.all()
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name in (excluded, "sort"):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def facet_counts(self):
+        """{filter name: {choice value: count}} under the other filters, in one query."""
+        if not self.facets or (self.is_bound and not self.is_valid()):
+            return {}
+        parts = []
+        for name, source in self.facets.items():
+            if source.startswith("count_"):
+                parts.append(getattr(self, source)(self.filtered_except(name)))
+            else:
+                parts.append(
+                    self.filtered_except(name)
+                    .annotate(facet=Value(name), value=Cast(source, CharField()))
+                    .values("facet", "value")
+                    .annotate(n=Count("pk"))
+                    .values_list("facet", "value", "n")
+                )
+        counts = {name: {} for name in self.facets}
+        for facet, value, n in parts[0].union(*parts[1:], all=True):
+            counts[facet][value] = n
+        return counts
+
+    def label_choices_with_counts(self):
+        """Write each choice's count into its label: Liaoning (12)."""
+        counts = self.facet_counts()
+        for name, by_value in counts.items():
+            field = self.form.fields[name]
+
+            def labelled(label, value, by_value=by_value):
+                return (
+                    f"{label} ({number_format(by_value.get(str(value), 0), force_grouping=True)})"
+                )
+
+            if isinstance(field, forms.ModelChoiceField):
+                field.label_from_instance = lambda obj, labelled=labelled: labelled(obj, obj.pk)
+            else:
+                field.choices = [
+                    (value, labelled(label, value) if value != "" else label)
+                    for value, label in field.choices
+                ]
+        return counts
+
+
 class EnterpriseFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -80,8 +148,7 @@ class EnterpriseFilterForm(forms.Form):
         return data
 
 
-class EnterpriseFilter(django_filters.FilterSet):
-    q = QueryFilter(["name", "summary", "description", "city"])
+class EnterpriseFilter(DirectoryFilterSet):
     region = SlugChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     industry = django_filters.ModelChoiceFilter(
         label=_("Industry"),
@@ -114,8 +181,18 @@ class EnterpriseFilter(django_filters.FilterSet):
             "founded_year": _("founding year"),
             "updated_at": _("last updated"),
         },
-        empty_label=None,
+        empty_label=_("relevance or name"),
     )
+
+    facets = {
+        "region": "region_id",
+        "industry": "industry_id",
+        "tier": "tier",
+        "listed": "count_listed",
+        "exchange": "exchange",
+        "exhibition": "count_exhibitions",
+        "size": "size",
+    }
 
     class Meta:
         model = Enterprise
@@ -128,9 +205,33 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_exhibition(self, queryset, name, value):
         return queryset.exhibited_at(value)
 
+    def count_listed(self, queryset):
+        return (
+            queryset.annotate(
+                facet=Value("listed"),
+                value=Case(When(exchange="", then=Value("no")), default=Value("yes")),
+            )
+            .values("facet", "value")
+            .annotate(n=Count("pk"))
+            .values_list("facet", "value", "n")
+        )
 
-class ProductFilter(django_filters.FilterSet):
-    q = QueryFilter(["name", "category", "summary", "description"])
+    def count_exhibitions(self, queryset):
+        return (
+            Exhibit.objects.filter(
+                product__enterprise__in=queryset.values("pk"),
+                product__status=Status.PUBLISHED,
+                exhibition__status=Status.PUBLISHED,
+            )
+            .order_by()
+            .annotate(facet=Value("exhibition"), value=Cast("exhibition_id", CharField()))
+            .values("facet", "value")
+            .annotate(n=Count("product__enterprise", distinct=True))
+            .values_list("facet", "value", "n")
+        )
+
+
+class ProductFilter(DirectoryFilterSet):
     region = SlugChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), field_name="enterprise__region"
     )
@@ -143,27 +244,32 @@ class ProductFilter(django_filters.FilterSet):
         field_name="exhibits__exhibition",
         distinct=True,
     )
+    facets = {
+        "region": "enterprise__region_id",
+        "tier": "enterprise__tier",
+        "exhibition": "exhibits__exhibition_id",
+    }
 
     class Meta:
         model = Product
         fields = []
 
 
-class ExhibitionFilter(django_filters.FilterSet):
-    q = QueryFilter(["name", "city", "organiser", "summary"])
+class ExhibitionFilter(DirectoryFilterSet):
     region = SlugChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     year = YearFilter(label=_("Year"), min_value=1950)
+    facets = {"region": "region_id"}
 
     class Meta:
         model = Exhibition
         fields = []
 
 
-class PolicyFilter(django_filters.FilterSet):
-    q = QueryFilter(["title", "authority", "summary", "text"])
+class PolicyFilter(DirectoryFilterSet):
     scope = ChoiceFilter(label=_("Scope"), choices=PolicyInitiative.Scope.choices)
     region = SlugChoiceFilter(label=_("Region"), queryset=Region.objects.all())
     stage = ChoiceFilter(label=_("Stage"), choices=PolicyInitiative.Stage.choices)
+    facets = {"scope": "scope", "region": "region_id", "stage": "stage"}
 
     class Meta:
         model = PolicyInitiative

@@ -1,24 +1,43 @@
-"""Keep derived data right whichever way a row is saved: admin, fixtures or code."""
+"""Keep derived data right whichever way a row is saved: admin, fixtures, imports or code."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Enterprise, Recognition, TimestampedModel
+from .models import (
+    Enterprise,
+    Exhibition,
+    Industry,
+    PolicyInitiative,
+    Product,
+    Recognition,
+    Region,
+    SearchTerm,
+    TimestampedModel,
+)
+from .models.searchable import SearchableModel
+from .search.indexing import refresh_documents
 
 
 @receiver(pre_save)
-def keep_timestamps_on_fixture_load(sender, instance, raw, **kwargs):
-    # Fixture loads (raw saves) bypass save(): carry over the stored timestamps so that
-    # loading the same data twice changes nothing.
-    if not raw or not isinstance(instance, TimestampedModel):
-        return
-    stored = None
-    if instance.pk is not None:
-        stored = sender._default_manager.filter(pk=instance.pk).first()
-    if stored is not None:
-        instance.carry_over_from(stored)
-    else:
-        instance.updated_at = instance.created_at
+def prepare_row(sender, instance, raw, **kwargs):
+    if raw and isinstance(instance, TimestampedModel):
+        # Fixture loads (raw saves) bypass save(): carry over what fixtures do not hold
+        # (creation time, derived fields) so that loading the same data twice changes nothing.
+        stored = None
+        if instance.pk is not None:
+            stored = sender._default_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            instance.carry_over_from(stored)
+        else:
+            instance.updated_at = instance.created_at
+    if isinstance(instance, SearchableModel):
+        instance.refresh_search_document()
+
+
+@receiver(post_save)
+def record_vocabulary(sender, instance, **kwargs):
+    if isinstance(instance, SearchableModel):
+        SearchTerm.add_words(instance.vocabulary())
 
 
 @receiver(post_save, sender=Recognition)
@@ -27,3 +46,23 @@ def refresh_enterprise_tier(sender, instance, **kwargs):
     enterprise = Enterprise.objects.filter(pk=instance.enterprise_id).first()
     if enterprise is not None:
         enterprise.refresh_tier()
+
+
+@receiver(post_save, sender=Enterprise)
+def refresh_product_documents(sender, instance, raw, **kwargs):
+    # A product's summary document holds its maker's name.
+    refresh_documents(Product.objects.filter(enterprise=instance), fields=("search_summary",))
+
+
+@receiver(post_save, sender=Region)
+def refresh_region_documents(sender, instance, created, **kwargs):
+    if created:
+        return
+    for model in (Enterprise, Exhibition, PolicyInitiative):
+        refresh_documents(model.objects.filter(region=instance), fields=("search_summary",))
+
+
+@receiver(post_save, sender=Industry)
+def refresh_industry_documents(sender, instance, created, **kwargs):
+    if not created:
+        refresh_documents(Enterprise.objects.filter(industry=instance), fields=("search_summary",))

@@ -1,9 +1,13 @@
-"""Public pages of the directory: home, lists with filters, detail pages, health check."""
+"""Public pages of the directory: home, lists with filters, detail pages, search, health."""
+
+from itertools import zip_longest
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -23,6 +27,8 @@ from .models import (
     Status,
     Tier,
 )
+from .search import engine as search
+from .templatetags.directory import translated_value
 
 PAGE_SIZE = 20
 
@@ -34,6 +40,11 @@ class PublishedListView(FilterView):
 
     def get_queryset(self):
         return self.model.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facet_counts"] = self.filterset.label_choices_with_counts()
+        return context
 
 
 class VisibleDetailView(DetailView):
@@ -242,3 +253,107 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class KnownCount:
+    """A queryset whose row count is already known, so the paginator does not count again."""
+
+    def __init__(self, queryset, count):
+        self.queryset, self._count = queryset, count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+
+class SearchView(TemplateView):
+    """One search across enterprises, products, policies and exhibitions, grouped by kind."""
+
+    template_name = "enterprises/search.html"
+    per_kind = 5
+    paginate_by = PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("q", "")
+        query = search.parse_query(raw)
+        kind_key = self.request.GET.get("kind", "")
+        kind = search.KINDS_BY_KEY.get(kind_key)
+        context.update(
+            raw_query=raw,
+            query=query,
+            kinds=search.KINDS,
+            kind=kind,
+            unknown_kind=bool(kind_key) and kind is None,
+        )
+        if not query:
+            return context
+        counts = search.counts(query)
+        if not any(counts.values()):
+            # Nothing found: try the indexed words closest to the ones typed.
+            better, replacements = search.corrected(query)
+            if better is not None:
+                better_counts = search.counts(better)
+                if any(better_counts.values()):
+                    query, counts = better, better_counts
+                    context.update(query=query, corrections=replacements)
+        context["counts"] = [(k, counts[k.key]) for k in search.KINDS]
+        context["total"] = sum(counts.values())
+        if kind is not None:
+            paginator = Paginator(
+                KnownCount(search.results(kind, query), counts[kind.key]), self.paginate_by
+            )
+            try:
+                page = paginator.page(self.request.GET.get("page") or 1)
+            except InvalidPage as exc:
+                raise Http404(str(exc)) from exc
+            context.update(
+                page_obj=page,
+                paginator=paginator,
+                is_paginated=page.has_other_pages(),
+                hits=search.hits(kind, page.object_list, query),
+            )
+        else:
+            context["groups"] = [
+                (
+                    k,
+                    counts[k.key],
+                    search.hits(k, search.results(k, query)[: self.per_kind], query),
+                )
+                for k in search.KINDS
+                if counts[k.key]
+            ]
+        return context
+
+
+SUGGESTIONS = 8
+
+
+def suggest(request):
+    """Up to eight entries whose names match what is typed so far, as JSON for the header
+    search box."""
+    query = search.parse_query(request.GET.get("q", ""))
+    per_kind = []
+    if query:
+        for kind in search.KINDS:
+            matches = search.results(kind, query, columns=("search_name",))[:SUGGESTIONS]
+            per_kind.append([(kind, obj) for obj in matches])
+    # Take the kinds in turn, so that each is represented among the first few.
+    interleaved = [hit for group in zip_longest(*per_kind) for hit in group if hit]
+    suggestions = [
+        {
+            "name": translated_value(obj, kind.title_field)[0],
+            "kind": kind.key,
+            "label": str(kind.label),
+            "url": obj.get_absolute_url(),
+        }
+        for kind, obj in interleaved[:SUGGESTIONS]
+    ]
+    response = JsonResponse({"query": query.text, "suggestions": suggestions})
+    patch_cache_control(response, max_age=60, public=True)
+    return response

@@ -146,6 +146,14 @@ PAGES = [
     ),
     ("/regions/", "地区", "Regions", "澳门特别行政区", "Macao Special Administrative Region"),
     ("/regions/anhui/", "安徽省", "Anhui Province", "各层级企业数量", "Enterprises by tier"),
+    ("/search/?q=robot", "搜索：robot", "Search: robot", "全部 (", "All ("),
+    (
+        "/search/?q=外骨骼",
+        "搜索：外骨骼",
+        "Search: 外骨骼",
+        "借助人体自身重力",
+        "wearer's own weight",
+    ),
 ]
 
 

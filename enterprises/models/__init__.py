@@ -4,6 +4,7 @@ from .exhibition import Exhibit, Exhibition
 from .policy import Indicator, PolicyInitiative, PolicyTarget
 from .redirects import SlugHistory
 from .reference import Industry, Region, Source
+from .searchable import SearchTerm
 
 __all__ = [
     "Enterprise",
@@ -20,6 +21,7 @@ __all__ = [
     "Recognition",
     "Region",
     "Size",
+    "SearchTerm",
     "SlugHistory",
     "Source",
     "Status",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
 from .base import CodeField, SluggedModel, SlugQuerySet, Status, TimestampedModel
 from .reference import Region, Source
+from .searchable import SearchableModel, both_languages
 
 
 class Tier(models.TextChoices):
@@ -78,8 +79,10 @@ class EnterpriseQuerySet(SlugQuerySet):
         return self.select_related("region", "industry")
 
 
-class Enterprise(SluggedModel):
+class Enterprise(SearchableModel, SluggedModel):
     """A firm in the directory, from innovative SME to manufacturing single champion."""
+
+    search_related = ("region", "industry")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -176,6 +179,23 @@ class Enterprise(SluggedModel):
     def get_absolute_url(self):
         return reverse("enterprises:enterprise-detail", kwargs={"slug": self.slug})
 
+    def search_texts(self):
+        summary = [*self.translations_of("summary"), *self.translations_of("city"), self.ticker]
+        if self.region_id:
+            summary += [
+                *self.region.translations_of("name"),
+                *self.region.translations_of("full_name"),
+            ]
+        if self.industry_id:
+            summary += self.industry.translations_of("name")
+        if self.tier:
+            summary += both_languages(Tier(self.tier).label)
+        return {
+            "names": self.translations_of("name"),
+            "summary": summary,
+            "body": self.translations_of("description"),
+        }
+
     def clean(self):
         errors = validate_ticker(self.exchange, self.ticker)
         if errors:
@@ -194,7 +214,11 @@ class Enterprise(SluggedModel):
         tier = self.derive_tier()
         if tier != self.tier:
             self.tier = tier
-            type(self).objects.filter(pk=self.pk).update(tier=tier)
+            # The tier is part of the search summary ("小巨人" finds little giants).
+            self.refresh_search_document()
+            type(self).objects.filter(pk=self.pk).update(
+                tier=tier, search_summary=self.search_summary
+            )
 
 
 class RecognitionQuerySet(models.QuerySet):
@@ -319,8 +343,10 @@ class ProductQuerySet(SlugQuerySet):
         return self.select_related("enterprise", "enterprise__region")
 
 
-class Product(SluggedModel):
+class Product(SearchableModel, SluggedModel):
     """Something an enterprise makes, possibly shown at exhibitions."""
+
+    search_related = ("enterprise",)
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -356,3 +382,14 @@ class Product(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:product-detail", kwargs={"slug": self.slug})
+
+    def search_texts(self):
+        return {
+            "names": self.translations_of("name"),
+            "summary": [
+                *self.translations_of("summary"),
+                *self.translations_of("category"),
+                *self.enterprise.translations_of("name"),
+            ],
+            "body": self.translations_of("description"),
+        }

@@ -10,6 +10,7 @@ from ..validators import NotInFutureYearValidator
 from .base import SluggedModel, SlugQuerySet, Status, TimestampedModel
 from .enterprise import Product
 from .reference import Region, Source
+from .searchable import SearchableModel
 
 
 class ExhibitionQuerySet(SlugQuerySet):
@@ -17,8 +18,10 @@ class ExhibitionQuerySet(SlugQuerySet):
         return self.select_related("region")
 
 
-class Exhibition(SluggedModel):
+class Exhibition(SearchableModel, SluggedModel):
     """A fair, conference or exhibition at which enterprises show products."""
+
+    search_related = ("region",)
 
     name = models.CharField(_("name"), max_length=300)
     slug = models.SlugField(
@@ -68,6 +71,24 @@ class Exhibition(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:exhibition-detail", kwargs={"slug": self.slug})
+
+    def search_texts(self):
+        summary = [
+            *self.translations_of("summary"),
+            *self.translations_of("city"),
+            *self.translations_of("organiser"),
+            str(self.year or ""),
+        ]
+        if self.region_id:
+            summary += [
+                *self.region.translations_of("name"),
+                *self.region.translations_of("full_name"),
+            ]
+        return {
+            "names": self.translations_of("name"),
+            "summary": summary,
+            "body": self.translations_of("description"),
+        }
 
     def clean(self):
         errors = {}

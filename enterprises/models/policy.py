@@ -16,6 +16,7 @@ from .base import (
     plain_number,
 )
 from .reference import Region, Source
+from .searchable import SearchableModel
 
 
 class PolicyQuerySet(SlugQuerySet):
@@ -29,10 +30,11 @@ class PolicyQuerySet(SlugQuerySet):
         return self.filter(region=region)
 
 
-class PolicyInitiative(SluggedModel):
+class PolicyInitiative(SearchableModel, SluggedModel):
     """A plan, programme or channel through which authorities cultivate the SMEs."""
 
     slug_source = "title"
+    search_related = ("region",)
 
     class Scope(models.TextChoices):
         NATIONAL = "national", _("national")
@@ -94,6 +96,23 @@ class PolicyInitiative(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:policy-detail", kwargs={"slug": self.slug})
+
+    def search_texts(self):
+        summary = [
+            *self.translations_of("summary"),
+            *self.translations_of("authority"),
+            self.document_number,
+        ]
+        if self.region_id:
+            summary += [
+                *self.region.translations_of("name"),
+                *self.region.translations_of("full_name"),
+            ]
+        return {
+            "names": self.translations_of("title"),
+            "summary": summary,
+            "body": self.translations_of("text"),
+        }
 
     def clean(self):
         errors = {}

@@ -88,6 +88,9 @@ class Region(models.Model):
     def get_absolute_url(self):
         return reverse("enterprises:region-detail", kwargs={"slug": self.slug})
 
+    def translations_of(self, field):
+        return [getattr(self, f"{field}_zh_hans"), getattr(self, f"{field}_en")]
+
     def natural_key(self):
         return (self.code,)
 
@@ -155,6 +158,9 @@ class Industry(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def translations_of(self, field):
+        return [getattr(self, f"{field}_zh_hans"), getattr(self, f"{field}_en")]
 
     def clean(self):
         errors = {}

@@ -1,0 +1,1 @@
+"""Full-text search in Chinese, English and pinyin, on SQLite (FTS5) and PostgreSQL."""

@@ -1,0 +1,206 @@
+"""The database side of search: index objects and query syntax for SQLite and PostgreSQL.
+
+Both index the same pre-segmented columns (search_name, search_summary, search_body) with
+the same weights, and receive the same query: every term must match, in any of its forms.
+Queries are built from tokens made by text.parse_query, which hold only letters, digits and
+Chinese characters, so nothing a visitor types reaches the query syntax.
+"""
+
+import re
+
+from django.db import connections
+from django.db.models import BooleanField, Expression
+
+COLUMNS = ("search_name", "search_summary", "search_body")
+# name > summary > body
+SQLITE_WEIGHTS = (100.0, 10.0, 1.0)
+POSTGRES_WEIGHTS = "{0.01, 0.05, 0.3, 1.0}"  # D, C, B, A
+SAFE_TOKEN = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+
+def vendor_of(queryset):
+    return connections[queryset.db].vendor
+
+
+def fts_table(model):
+    return f"{model._meta.db_table}_fts"
+
+
+def checked(token):
+    if not SAFE_TOKEN.match(token):
+        raise ValueError(f"unsafe search token {token!r}")
+    return token
+
+
+# Index objects -------------------------------------------------------------------------------
+
+
+def sqlite_install(model):
+    table, fts = model._meta.db_table, fts_table(model)
+    cols = ", ".join(COLUMNS)
+    new = ", ".join(f"new.{c}" for c in COLUMNS)
+    old = ", ".join(f"old.{c}" for c in COLUMNS)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def sqlite_uninstall(model):
+    fts = fts_table(model)
+    return [
+        f"DROP TRIGGER IF EXISTS {fts}_insert",
+        f"DROP TRIGGER IF EXISTS {fts}_delete",
+        f"DROP TRIGGER IF EXISTS {fts}_update",
+        f"DROP TABLE IF EXISTS {fts}",
+    ]
+
+
+def postgres_vector_sql(table):
+    parts = [
+        f"setweight(to_tsvector('simple'::regconfig, coalesce({column}, '')), '{weight}')"
+        for column, weight in zip(COLUMNS, "ABC", strict=True)
+    ]
+    return " || ".join(parts)
+
+
+def postgres_install(model):
+    table = model._meta.db_table
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+        f"GENERATED ALWAYS AS ({postgres_vector_sql(table)}) STORED",
+        f"CREATE INDEX IF NOT EXISTS {table}_search_gin ON {table} USING gin (search_vector)",
+    ]
+
+
+def postgres_uninstall(model):
+    table = model._meta.db_table
+    return [
+        f"DROP INDEX IF EXISTS {table}_search_gin",
+        f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector",
+    ]
+
+
+def install_statements(vendor, model):
+    return {"sqlite": sqlite_install, "postgresql": postgres_install}[vendor](model)
+
+
+def uninstall_statements(vendor, model):
+    return {"sqlite": sqlite_uninstall, "postgresql": postgres_uninstall}[vendor](model)
+
+
+# Queries ---------------------------------------------------------------------------------------
+
+
+# Column groups a query can be confined to, best first: the tiers of the ranking.
+TIERS = (("search_name",), ("search_name", "search_summary"))
+WEIGHT_LETTERS = {"search_name": "A", "search_summary": "B", "search_body": "C"}
+
+
+def fts5_expression(query, columns=None):
+    groups = []
+    for term in query.terms:
+        options = [f'"{checked(w)}"' for w in term.words]
+        options += [f'"{checked(p)}"*' for p in term.prefixes]
+        options += ['"' + " ".join(checked(t) for t in phrase) + '"' for phrase in term.phrases]
+        groups.append("(" + " OR ".join(options) + ")")
+    expression = " AND ".join(groups)
+    return f"{{{' '.join(columns)}}} : ({expression})" if columns else expression
+
+
+def tsquery_expression(query, columns=None):
+    weight = "".join(WEIGHT_LETTERS[c] for c in columns) if columns else ""
+
+    def lexeme(token, prefix=False):
+        marks = ("*" if prefix else "") + weight
+        return f"'{checked(token)}'" + (f":{marks}" if marks else "")
+
+    groups = []
+    for term in query.terms:
+        options = [lexeme(w) for w in term.words]
+        options += [lexeme(p, prefix=True) for p in term.prefixes]
+        options += ["(" + " <-> ".join(lexeme(t) for t in phrase) + ")" for phrase in term.phrases]
+        groups.append("(" + " | ".join(options) + ")")
+    return " & ".join(groups)
+
+
+class Matches(Expression):
+    """True where a row's search document matches a query: usable in filter(), and correct
+    in subqueries too, since it names the row by its query's own alias."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, model, query, columns=None):
+        super().__init__()
+        self.model, self.query, self.columns = model, query, columns
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        if connection.vendor == "postgresql":
+            return (
+                f"{alias}.search_vector @@ to_tsquery('simple', %s)",
+                [tsquery_expression(self.query, self.columns)],
+            )
+        fts = fts_table(self.model)
+        return (
+            f"{alias}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)",
+            [fts5_expression(self.query, self.columns)],
+        )
+
+
+def matching(queryset, query, columns=None):
+    """The rows of `queryset` whose search document matches `query` (all its terms),
+    optionally within some columns only."""
+    if not query:
+        return queryset.none()
+    return queryset.filter(Matches(queryset.model, query, columns))
+
+
+def with_rank(queryset, query):
+    """Annotate the ranking on a queryset already narrowed by matching(): `search_tier`
+    (0: the whole query matches in the name; 1: in name and summary; 2: only with the
+    body) and, within a tier, `search_rank` (lower is better)."""
+    table = queryset.model._meta.db_table
+    if vendor_of(queryset) == "postgresql":
+        vector = f"{table}.search_vector"
+        tier = (
+            f"CASE WHEN {vector} @@ to_tsquery('simple', %s) THEN 0 "
+            f"WHEN {vector} @@ to_tsquery('simple', %s) THEN 1 ELSE 2 END"
+        )
+        rank = f"-ts_rank('{POSTGRES_WEIGHTS}', {vector}, to_tsquery('simple', %s))"
+        params = [tsquery_expression(query, columns) for columns in TIERS]
+        return queryset.extra(
+            select={"search_tier": tier, "search_rank": rank},
+            select_params=[*params, tsquery_expression(query)],
+        )
+    # bm25() needs the FTS5 table joined; ranking is for top-level queries, never subqueries.
+    fts = fts_table(queryset.model)
+    within = f"{table}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    return queryset.extra(
+        select={
+            "search_tier": f"CASE WHEN {within} THEN 0 WHEN {within} THEN 1 ELSE 2 END",
+            "search_rank": f"bm25({fts}, {weights})",
+        },
+        select_params=[fts5_expression(query, columns) for columns in TIERS],
+        tables=[fts],
+        where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+        params=[fts5_expression(query)],
+    )
+
+
+RANKING = ("search_tier", "search_rank", "pk")
+
+
+def ranked(queryset, query):
+    """Matching rows, best first: name matches, then summary matches, then body matches."""
+    return with_rank(matching(queryset, query), query).order_by(*RANKING)

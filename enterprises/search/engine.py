@@ -1,0 +1,115 @@
+"""Search across the directory: enterprises, products, policy initiatives and exhibitions."""
+
+from dataclasses import dataclass, replace
+
+from django.db import connections
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
+from ..templatetags.directory import translated_value
+from .backends import RANKING, matching, with_rank
+from .highlight import highlight, snippet
+from .text import allowed_typos, edit_distance, parse_query, stem  # noqa: F401
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    model: type
+    label: str
+    title_field: str
+    snippet_fields: tuple
+
+    def queryset(self):
+        return self.model.objects.published().for_listing()
+
+
+KINDS = (
+    Kind("enterprise", Enterprise, _("Enterprises"), "name", ("summary", "description")),
+    Kind("product", Product, _("Products"), "name", ("summary", "description")),
+    Kind("policy", PolicyInitiative, _("Policies"), "title", ("summary", "text")),
+    Kind("exhibition", Exhibition, _("Exhibitions"), "name", ("summary", "description")),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+@dataclass
+class Hit:
+    kind: Kind
+    obj: object
+    title: str
+    snippet: str
+
+
+def counts(query):
+    """{kind key: number of published matches}, in one query."""
+    if not query:
+        return {kind.key: 0 for kind in KINDS}
+    parts = [
+        matching(kind.model.objects.published(), query)
+        .order_by()
+        .annotate(kind=Value(kind.key))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+        for kind in KINDS
+    ]
+    found = dict(parts[0].union(*parts[1:], all=True))
+    return {kind.key: found.get(kind.key, 0) for kind in KINDS}
+
+
+def results(kind, query, columns=None):
+    """Published matches of one kind, best first, loaded for listing."""
+    return with_rank(matching(kind.queryset(), query, columns), query).order_by(*RANKING)
+
+
+def hits(kind, objects, query):
+    out = []
+    for obj in objects:
+        title, _language = translated_value(obj, kind.title_field)
+        texts = [translated_value(obj, field)[0] for field in kind.snippet_fields]
+        out.append(Hit(kind, obj, highlight(title, query), snippet(texts, query)))
+    return out
+
+
+def close_words(word, using="default"):
+    """Indexed words that contain `word` or are within a few typos of it, closest first."""
+    limit = allowed_typos(word)
+    near = Q(term__contains=word)
+    candidates = SearchTerm.objects.using(using)
+    if connections[using].vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        candidates = candidates.annotate(similarity=TrigramSimilarity("term", word)).filter(
+            near | Q(similarity__gt=0.3)
+        )
+    else:
+        candidates = candidates.annotate(length=Length("term")).filter(
+            near | Q(length__range=(len(word) - limit, len(word) + limit))
+        )
+    scored = []
+    for candidate in candidates.values_list("term", flat=True).iterator():
+        if candidate == word:
+            continue
+        distance = 0 if word in candidate else edit_distance(word, candidate, limit)
+        if distance <= limit:
+            scored.append((distance, len(candidate), candidate))
+    return [candidate for _d, _l, candidate in sorted(scored)[:3]]
+
+
+def corrected(query):
+    """The query with each Latin word of four or more letters also matching the indexed
+    words close to it, and {word: [close words]}; (None, {}) when nothing is close."""
+    replacements = {}
+    terms = []
+    for term in query.terms:
+        words = [] if term.is_chinese or len(term.text) < 4 else close_words(term.text)
+        if words:
+            replacements[term.text] = words
+            term = replace(term, words=(*term.words, *dict.fromkeys(stem(w) for w in words)))
+        terms.append(term)
+    if not replacements:
+        return None, {}
+    return replace(query, terms=tuple(terms)), replacements

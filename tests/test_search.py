@@ -1,0 +1,528 @@
+"""Search in Chinese, English and pinyin; the same expectations on SQLite and PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+
+from enterprises.filters import EnterpriseFilter
+from enterprises.models import Enterprise, Product, Recognition, Status, Tier
+from enterprises.search import engine
+from enterprises.search.text import parse_query
+from tests.factories import (
+    EnterpriseFactory,
+    ExhibitFactory,
+    ExhibitionFactory,
+    IndustryFactory,
+    ProductFactory,
+    RecognitionFactory,
+    RegionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, kind):
+    return [obj.slug for obj in engine.results(engine.KINDS_BY_KEY[kind], parse_query(query))]
+
+
+@pytest.fixture
+def gears(db):
+    """Factory data in both languages, beside the curated directory."""
+    region = RegionFactory(code="32", slug="jiangsu", name_zh_hans="江苏", name_en="Jiangsu")
+    maker = EnterpriseFactory(
+        slug="suzhou-precision-gears",
+        name_zh_hans="苏州精密齿轮有限公司",
+        name_en="Suzhou Precision Gears Co., Ltd.",
+        summary_zh_hans="为工业机器人生产精密减速齿轮。",
+        summary_en="Makes precision reduction gears for industrial robots.",
+        description_en="Founded by engineers from a valve works; exports to Germany.",
+        region=region,
+        city_zh_hans="苏州",
+        city_en="Suzhou",
+    )
+    ProductFactory(
+        enterprise=maker,
+        slug="harmonic-reducer",
+        name_zh_hans="谐波减速器",
+        name_en="Harmonic reducer",
+        summary_en="A compact gearbox for robot joints.",
+        category_en="Gearboxes",
+    )
+    return maker
+
+
+# What each way of typing finds -----------------------------------------------------------
+
+CASES = [
+    # Chinese: words found whatever the segmentation, two-character words included
+    ("机器人", "product", ["wall-climbing-inspection-cleaning-robot", "zte-robotic-dog"]),
+    ("机器人", "enterprise", ["beijing-tri-tech", "suzhou-precision-gears"]),
+    ("外骨骼", "product", ["passive-wearable-exoskeleton"]),
+    ("外骨骼", "enterprise", ["sysmed-china"]),
+    ("中兴", "enterprise", ["zte"]),
+    ("中兴", "product", ["zte-robotic-dog"]),
+    ("潍坊", "enterprise", ["weichai-power"]),
+    (
+        "沈阳",
+        "exhibition",
+        ["sme-development-conference-shenyang-2023", "global-industrial-internet-conference-2021"],
+    ),
+    ("安徽", "policy", ["anhui-specialized-enterprise-targets-2025"]),
+    (
+        "小巨人",
+        "policy",
+        ["anhui-specialized-enterprise-targets-2025", "beijing-stock-exchange-listing-channel"],
+    ),
+    ("齿轮", "enterprise", ["suzhou-precision-gears"]),
+    ("减速器", "product", ["harmonic-reducer"]),
+    # English: case-insensitive, word forms
+    ("exoskeleton", "product", ["passive-wearable-exoskeleton"]),
+    ("EXOSKELETONS", "product", ["passive-wearable-exoskeleton"]),
+    ("cleaning", "product", ["wall-climbing-inspection-cleaning-robot"]),
+    ("cleaned", "product", ["wall-climbing-inspection-cleaning-robot"]),
+    ("gear", "enterprise", ["suzhou-precision-gears"]),
+    ("gearboxes", "product", ["harmonic-reducer"]),
+    ("weifang", "enterprise", ["weichai-power"]),
+    ("Anhui targets", "policy", ["anhui-specialized-enterprise-targets-2025"]),
+    ("harmonic reducer", "product", ["harmonic-reducer"]),
+    # pinyin: full, spaced, initials, prefixes
+    ("zhongxing", "enterprise", ["zte"]),
+    ("zhong xing", "enterprise", ["zte"]),
+    ("ZhongXingTongXun", "enterprise", ["zte"]),
+    ("zxtx", "enterprise", ["zte"]),
+    ("zhongxingt", "enterprise", ["zte"]),
+    ("weichai dongli", "enterprise", ["weichai-power"]),
+    ("wcdl", "enterprise", ["weichai-power"]),
+    ("jingmi chilun", "enterprise", ["suzhou-precision-gears"]),
+    ("szjmcl", "enterprise", ["suzhou-precision-gears"]),
+    ("xiebo", "product", ["harmonic-reducer"]),
+    # mixed languages in one query
+    ("中兴 robotic", "product", ["zte-robotic-dog"]),
+    ("suzhou 齿轮", "enterprise", ["suzhou-precision-gears"]),
+    # things that must not match
+    ("齿轮", "exhibition", []),
+    ("阀门", "enterprise", []),
+    ("exoskeleton", "enterprise", ["sysmed-china"]),
+    ("zhongxiong", "enterprise", []),
+]
+
+
+@pytest.mark.parametrize(("query", "kind", "expected"), CASES)
+def test_search_finds(curated, gears, query, kind, expected):
+    assert sorted(found(query, kind)) == sorted(expected)
+
+
+def test_two_character_words_match_inside_longer_ones(curated):
+    # 中兴 sits inside 中兴通讯股份有限公司; 通讯 in the middle of it is found too.
+    assert found("通讯", "enterprise") == ["zte"]
+
+
+def test_search_page_groups_results_by_kind_with_counts(client, curated):
+    response = client.get("/en/search/?q=robot")
+    counts = {kind.key: n for kind, n in response.context["counts"]}
+    assert counts == {"enterprise": 3, "product": 3, "policy": 0, "exhibition": 0}
+    assert response.context["total"] == 6
+    html = response.content.decode()
+    assert "Enterprises <span" in html and "Products <span" in html
+
+
+def test_matched_words_are_highlighted_in_title_and_snippet(client, curated):
+    html = client.get("/en/search/?q=robot&kind=product").content.decode()
+    assert "<mark>Robotic</mark> dog" in html
+    assert "cleaning <mark>robot</mark>" in html
+    html = client.get("/search/?q=外骨骼&kind=product").content.decode()
+    assert "无动力可穿戴<mark>外骨骼</mark>" in html
+
+
+def test_kind_view_is_paginated(client, db):
+    for i in range(25):
+        EnterpriseFactory(name_en=f"Valve Maker {i}", name_zh_hans=f"阀门厂{i}", slug=f"valve-{i}")
+    first = client.get("/en/search/?q=valve&kind=enterprise")
+    assert first.context["paginator"].count == 25
+    assert len(first.context["hits"]) == 20
+    assert "page=2" in first.content.decode()
+    second = client.get("/en/search/?q=valve&kind=enterprise&page=2")
+    assert len(second.context["hits"]) == 5
+
+
+# Ranking -----------------------------------------------------------
+
+
+def test_name_match_ranks_above_summary_above_body(db):
+    maker = EnterpriseFactory(name_en="Widget Works", name_zh_hans="部件厂")
+    in_body = ProductFactory(
+        enterprise=maker,
+        name_en="Pump A",
+        summary_en="",
+        description_en="A hydraulic part, not a flange; a flange fitter "
+        "uses flange flange flange.",
+        slug="in-body",
+    )
+    in_summary = ProductFactory(
+        enterprise=maker, name_en="Pump B", summary_en="Has a flange.", slug="in-summary"
+    )
+    in_name = ProductFactory(enterprise=maker, name_en="Flange C", slug="in-name")
+    for query in ("flange", "flanges"):
+        assert found(query, "product") == [in_name.slug, in_summary.slug, in_body.slug]
+
+
+def test_list_search_is_ranked_unless_another_order_is_chosen(client, db):
+    EnterpriseFactory(slug="a-summary", name_en="Alpha", summary_en="Sells turbines.")
+    EnterpriseFactory(slug="b-name", name_en="Turbine Beta")
+    ranked = client.get("/en/enterprises/?q=turbine")
+    assert [e.slug for e in ranked.context["object_list"]] == ["b-name", "a-summary"]
+    by_name = client.get("/en/enterprises/?q=turbine&sort=name")
+    assert [e.slug for e in by_name.context["object_list"]] == ["a-summary", "b-name"]
+
+
+# The index stays in sync -----------------------------------------------------------
+
+
+def test_a_new_entry_is_found_at_once(db):
+    EnterpriseFactory(name_en="Quasar Optics", name_zh_hans="类星光学", slug="quasar")
+    assert found("quasar", "enterprise") == ["quasar"]
+    assert found("类星", "enterprise") == ["quasar"]
+
+
+def test_a_renamed_entry_is_found_by_its_new_name_only(db):
+    enterprise = EnterpriseFactory(name_en="Old Lantern", name_zh_hans="旧灯笼", slug="lantern")
+    enterprise.name_en, enterprise.name_zh_hans = "Bright Beacon", "明亮灯塔"
+    enterprise.save()
+    assert found("lantern", "enterprise") == []
+    assert found("灯笼", "enterprise") == []
+    assert found("beacon", "enterprise") == [enterprise.slug]
+    assert found("灯塔", "enterprise") == [enterprise.slug]
+
+
+def test_a_deleted_entry_is_gone(db):
+    enterprise = EnterpriseFactory(name_en="Ephemeral Labs", slug="ephemeral")
+    enterprise.delete()
+    assert found("ephemeral", "enterprise") == []
+
+
+def test_an_unpublished_entry_is_not_found(client, db):
+    enterprise = EnterpriseFactory(name_en="Hidden Hydraulics", slug="hidden")
+    enterprise.status = Status.DRAFT
+    enterprise.save()
+    assert found("hydraulics", "enterprise") == []
+    assert client.get("/en/search/?q=hydraulics").context["total"] == 0
+
+
+def test_products_of_an_unpublished_maker_are_not_found(db):
+    product = ProductFactory(name_en="Orphan Sprocket")
+    Enterprise.objects.filter(pk=product.enterprise_id).update(status=Status.DRAFT)
+    assert found("sprocket", "product") == []
+
+
+def test_a_product_is_found_by_its_makers_new_name(db):
+    product = ProductFactory(name_en="Servo", enterprise=EnterpriseFactory(name_en="Acme"))
+    maker = product.enterprise
+    maker.name_en = "Zenith Motion"
+    maker.save()
+    assert found("zenith", "product") == [product.slug]
+
+
+def test_a_renamed_region_is_found_in_its_enterprises(db):
+    region = RegionFactory(code="46", slug="hainan", name_en="Hainan", name_zh_hans="海南")
+    enterprise = EnterpriseFactory(region=region)
+    region.name_en = "Hainan Island"
+    region.save()
+    assert enterprise.slug in found("island", "enterprise")
+
+
+def test_a_new_little_giant_is_found_by_its_tier(db):
+    enterprise = EnterpriseFactory(slug="giant")
+    assert "giant" not in found("小巨人", "enterprise")
+    RecognitionFactory(
+        enterprise=enterprise, tier=Tier.LITTLE_GIANT, level=Recognition.Level.NATIONAL
+    )
+    assert found("小巨人", "enterprise") == ["giant"]
+
+
+def test_fixture_loads_index_what_they_load(curated):
+    assert found("wall climbing", "product") == ["wall-climbing-inspection-cleaning-robot"]
+
+
+def test_rebuild_search_index_restores_documents(curated):
+    Enterprise.objects.update(search_name="", search_summary="", search_body="")
+    assert found("zhongxing", "enterprise") == []
+    call_command("rebuild_search_index", verbosity=0)
+    assert found("zhongxing", "enterprise") == ["zte"]
+
+
+def test_rebuild_missing_fills_only_empty_documents(curated):
+    Product.objects.filter(slug="zte-robotic-dog").update(search_name="")
+    call_command("rebuild_search_index", "--missing", verbosity=0)
+    assert found("robotic dog", "product") == ["zte-robotic-dog"]
+
+
+# Misspellings and substrings -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("exoskelton", "passive-wearable-exoskeleton"),
+        ("exoskeletn", "passive-wearable-exoskeleton"),
+        ("skeleton", "passive-wearable-exoskeleton"),
+        ("clening", "wall-climbing-inspection-cleaning-robot"),
+    ],
+)
+def test_misspelt_searches_find_the_close_word(client, curated, typed, expected):
+    response = client.get(f"/en/search/?q={typed}&kind=product")
+    assert expected in [hit.obj.slug for hit in response.context["hits"]]
+    assert "close spellings" in response.content.decode()
+
+
+def test_exact_matches_are_not_corrected(client, curated):
+    response = client.get("/en/search/?q=robot")
+    assert "corrections" not in response.context
+
+
+# Facet counts -----------------------------------------------------------
+
+
+@pytest.fixture
+def facet_data(db):
+    liaoning = RegionFactory(code="21", slug="liaoning")
+    anhui = RegionFactory(code="34", slug="anhui")
+    industry_c = IndustryFactory(code="C")
+    industry_i = IndustryFactory(code="I", name_en="IT", name_zh_hans="信息")
+    fair = ExhibitionFactory(slug="fair")
+    rows = [
+        # region, industry, tier, exchange, size, exhibits at fair
+        (liaoning, industry_c, Tier.LITTLE_GIANT, "bse", "small", True),
+        (liaoning, industry_c, Tier.SPECIALIZED, "", "small", True),
+        (liaoning, industry_i, Tier.SPECIALIZED, "", "medium", False),
+        (anhui, industry_c, Tier.SPECIALIZED, "szse", "micro", False),
+        (anhui, industry_i, "", "", "micro", True),
+    ]
+    tickers = iter(["920002", "300750"])
+    for region, industry, tier, exchange, size, exhibits in rows:
+        enterprise = EnterpriseFactory(
+            region=region,
+            industry=industry,
+            size=size,
+            exchange=exchange,
+            ticker=next(tickers) if exchange else "",
+            name_en="Facet Firm",
+            name_zh_hans="分面企业",
+        )
+        if tier:
+            RecognitionFactory(
+                enterprise=enterprise,
+                tier=tier,
+                level="national" if tier == Tier.LITTLE_GIANT else "provincial",
+            )
+        if exhibits:
+            ExhibitFactory(exhibition=fair, product=ProductFactory(enterprise=enterprise))
+    EnterpriseFactory(region=liaoning, status=Status.DRAFT)  # never counted
+    return {
+        "liaoning": liaoning.pk,
+        "anhui": anhui.pk,
+        "C": industry_c.pk,
+        "I": industry_i.pk,
+        "fair": fair.pk,
+    }
+
+
+def named(counts, ids):
+    return {name: counts.get(str(pk), 0) for name, pk in ids.items()}
+
+
+def test_facet_counts_without_filters(client, facet_data):
+    counts = client.get("/en/enterprises/").context["facet_counts"]
+    assert named(
+        counts["region"], {"liaoning": facet_data["liaoning"], "anhui": facet_data["anhui"]}
+    ) == {"liaoning": 3, "anhui": 2}
+    assert named(counts["industry"], {"C": facet_data["C"], "I": facet_data["I"]}) == {
+        "C": 3,
+        "I": 2,
+    }
+    assert counts["tier"] == {"little_giant": 1, "specialized": 3, "": 1}
+    assert counts["listed"] == {"yes": 2, "no": 3}
+    assert counts["exchange"] == {"bse": 1, "szse": 1, "": 3}
+    assert counts["size"] == {"small": 2, "medium": 1, "micro": 2}
+    assert counts["exhibition"] == {str(facet_data["fair"]): 3}
+
+
+def test_facet_counts_follow_the_other_filters(client, facet_data):
+    counts = client.get("/en/enterprises/?region=liaoning&tier=specialized").context[
+        "facet_counts"
+    ]
+    # Each facet counts under the other filters, ignoring its own.
+    assert named(
+        counts["region"], {"liaoning": facet_data["liaoning"], "anhui": facet_data["anhui"]}
+    ) == {"liaoning": 2, "anhui": 1}
+    assert counts["tier"] == {"little_giant": 1, "specialized": 2}
+    assert counts["size"] == {"small": 1, "medium": 1}
+    assert counts["listed"] == {"no": 2}
+    assert counts["exhibition"] == {str(facet_data["fair"]): 1}
+
+
+def test_facet_counts_follow_a_search(client, facet_data):
+    EnterpriseFactory(name_en="Unrelated", name_zh_hans="无关")
+    counts = client.get("/en/enterprises/?q=facet").context["facet_counts"]
+    assert sum(counts["size"].values()) == 5
+
+
+def test_counts_appear_in_the_choices(client, facet_data):
+    html = client.get("/en/enterprises/?region=liaoning").content.decode()
+    assert '<option value="specialized">specialized and sophisticated SME (2)</option>' in html
+    assert '<option value="anhui">' in html and "(2)</option>" in html
+
+
+def test_facets_are_one_query_whatever_the_filters(facet_data, django_assert_num_queries):
+    from django.http import QueryDict
+
+    for query in ("", "region=liaoning&tier=specialized&q=facet&listed=no&size=small"):
+        filterset = EnterpriseFilter(QueryDict(query), queryset=Enterprise.objects.published())
+        filterset.is_valid()
+        with django_assert_num_queries(1):
+            filterset.facet_counts()
+
+
+# Suggestions -----------------------------------------------------------
+
+
+def test_suggestions_as_json(client, curated):
+    data = client.get("/en/search/suggest", {"q": "zho"}).json()
+    assert data["suggestions"][0] == {
+        "name": "ZTE Corporation",
+        "kind": "enterprise",
+        "label": "Enterprises",
+        "url": "/en/enterprises/zte/",
+    }
+    chinese = client.get("/search/suggest", {"q": "外骨"}).json()
+    assert chinese["suggestions"][0]["url"] == "/products/passive-wearable-exoskeleton/"
+    assert chinese["suggestions"][0]["label"] == "产品"
+
+
+def test_suggestions_match_names_only(client, curated):
+    # "pendulum" is only in the exoskeleton's description.
+    assert client.get("/en/search/suggest", {"q": "pendulum"}).json()["suggestions"] == []
+
+
+def test_suggestions_are_at_most_eight(client, db):
+    for i in range(12):
+        EnterpriseFactory(name_en=f"Nova {i}", slug=f"nova-{i}")
+        ProductFactory(name_en=f"Nova part {i}", slug=f"nova-part-{i}")
+    assert len(client.get("/en/search/suggest", {"q": "nova"}).json()["suggestions"]) == 8
+
+
+# Bad input -----------------------------------------------------------
+
+BAD_QUERIES = [
+    "",
+    "   ",
+    "\t\n",
+    "x" * 1200,
+    "机器人" * 400,
+    '"robot',
+    'robot"',
+    "robot*",
+    "*",
+    "**",
+    "robot OR dog",
+    "OR",
+    "AND",
+    "NOT robot",
+    "NEAR(robot dog)",
+    "robot NEAR/3 dog",
+    "(robot",
+    "robot)",
+    "()",
+    "name:robot",
+    "search_name:robot",
+    "{search_name}: robot",
+    ":",
+    "^robot",
+    "-robot",
+    "+robot",
+    "robot & dog | !cat",
+    "robot <-> dog",
+    "'robot':*",
+    "'; DROP TABLE enterprises_enterprise; --",
+    "1' OR '1'='1",
+    "robot\\",
+    "%",
+    "_",
+    "🤖🚀",
+    "robot 🤖",
+    "\x01\x02\x1b",
+    "robot\x7f",
+    "\u202e\u200b",
+    "\ufeff中兴",
+    "ℤ𝕋𝔼",
+    "Ｚｈｏｎｇｘｉｎｇ",
+    "%ED%B3%BF%FF",
+]
+
+
+@pytest.mark.parametrize("url", ["/search/", "/en/search/", "/en/enterprises/", "/products/"])
+def test_bad_input_gets_a_clear_page(client, curated, url):
+    failures = []
+    for query in BAD_QUERIES:
+        response = client.get(url, {"q": query})
+        if response.status_code != 200 or b"<h1" not in response.content:
+            failures.append((query[:40], response.status_code))
+    assert failures == []
+
+
+def test_bad_input_to_suggestions_gets_json(client, curated):
+    failures = []
+    for query in BAD_QUERIES:
+        response = client.get("/search/suggest", {"q": query})
+        if response.status_code != 200 or not isinstance(response.json()["suggestions"], list):
+            failures.append((query[:40], response.status_code))
+    assert failures == []
+
+
+@pytest.mark.parametrize("url", ["/search/", "/search/suggest", "/enterprises/"])
+def test_invalid_utf8_in_the_address_is_tolerated(client, curated, url):
+    response = client.get(f"{url}?q=%ED%B3%BF%FF%C0robot")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/search/?q=%00", "/search/suggest?q=%00robot", "/search/?q=a%00b"]
+)
+def test_nul_characters_are_refused_clearly(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode() or "空字符" in response.content.decode()
+
+
+def test_empty_search_invites_a_query(client, db):
+    html = client.get("/en/search/?q=").content.decode()
+    assert "Type a name, a product, a place or a policy." in html
+
+
+def test_unsearchable_input_is_explained(client, db):
+    html = client.get("/en/search/", {"q": "🤖"}).content.decode()
+    assert "There is nothing to search for in what you typed" in html
+
+
+def test_long_query_is_cut_and_says_so(client, curated):
+    response = client.get("/en/search/", {"q": "robot " + "x" * 1200})
+    assert "only its beginning was used" in response.content.decode()
+
+
+def test_operators_are_plain_words(curated):
+    assert found("robot OR exoskeleton", "product") == []
+    assert found('"wall climbing"', "product") == ["wall-climbing-inspection-cleaning-robot"]
+
+
+# Query counts -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_search_query_counts_do_not_grow(client, db, django_assert_num_queries, size):
+    for i in range(size * 3):
+        maker = EnterpriseFactory(name_en=f"Gizmo Works {i}", slug=f"gizmo-{i}")
+        ProductFactory(enterprise=maker, name_en=f"Gizmo {i}", slug=f"gizmo-part-{i}")
+    with django_assert_num_queries(3):  # counts (one query), two groups of results
+        client.get("/en/search/?q=gizmo")
+    with django_assert_num_queries(2):  # counts, one page
+        client.get("/en/search/?q=gizmo&kind=product")
+    with django_assert_num_queries(4):  # one query per kind
+        client.get("/en/search/suggest?q=giz")
