@@ -35,6 +35,8 @@ def checked(token):
 # Index objects -------------------------------------------------------------------------------
 
 
+# Prefix indexes for two- and three-character prefixes (pinyin initials, the start of a word):
+# longer prefixes match few terms and are fast anyway; one letter is matched as a whole word.
 def sqlite_install(model):
     table, fts = model._meta.db_table, fts_table(model)
     cols = ", ".join(COLUMNS)
@@ -42,7 +44,7 @@ def sqlite_install(model):
     old = ", ".join(f"old.{c}" for c in COLUMNS)
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
-        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4')",
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "

@@ -75,19 +75,24 @@ def document_tokens(*texts):
     return tokens
 
 
+def syllable_tokens(syllables):
+    """Each syllable, the syllables joined from each one onwards, and the same for initials:
+    zhong xing -> zhong, xing, zhongxing, zx, xing, x."""
+    syllables = [s for s in syllables if s.isalpha()][:24]
+    tokens = list(syllables)
+    for start in range(len(syllables)):
+        tokens.append("".join(syllables[start:]))
+        tokens.append("".join(s[0] for s in syllables[start:]))
+    return tokens
+
+
 def pinyin_tokens(*texts):
-    """Pinyin forms of the Chinese in some texts (names): syllables, joined suffixes of the
-    syllables, and joined suffixes of their initials."""
+    """Pinyin forms of the Chinese in some texts (names); see syllable_tokens()."""
     tokens = []
     for text in texts:
         for chinese, _other in RUNS.findall(normalize(text)):
-            if not chinese:
-                continue
-            syllables = [s for s in lazy_pinyin(chinese) if s.isalpha()][:24]
-            tokens.extend(syllables)
-            for start in range(len(syllables)):
-                tokens.append("".join(syllables[start:]))
-                tokens.append("".join(s[0] for s in syllables[start:]))
+            if chinese:
+                tokens.extend(syllable_tokens(lazy_pinyin(chinese)))
     return tokens
 
 

@@ -1,0 +1,42 @@
+import resource
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from enterprises.demo import DEMO_PREFIX, Generator, delete_demo_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate demo enterprises with products, recognitions, exhibits, exhibitions and "
+        f"regional policies, for trying the directory at scale. Demo slugs start with "
+        f"'{DEMO_PREFIX}' and cite the demo source; curated data is never touched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=1000, help="How many (1000).")
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same data (1).")
+        parser.add_argument(
+            "--delete", action="store_true", help="Remove all demo data instead (and first)."
+        )
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, enterprises, seed, delete, database, **options):
+        if enterprises < 0:
+            raise CommandError("--enterprises must be zero or more.")
+        started = time.monotonic()
+        if delete:
+            removed = delete_demo_data(using=database)
+            self.stdout.write(f"Removed {removed} demo enterprises and their rows.")
+            return
+        try:
+            Generator(enterprises, seed=seed, using=database, stdout=self.stdout).run()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {enterprises} demo enterprises in {time.monotonic() - started:.1f}s "
+                f"(peak memory {peak:.0f} MB)."
+            )
+        )
