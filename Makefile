@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages setup run dev test test-postgres lint format lock vendor clean
+.PHONY: install messages setup run dev test test-postgres bench bench-million lint format lock vendor clean
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
@@ -48,6 +48,12 @@ test: messages ## Lint, check migrations and run the whole test suite.
 
 test-postgres: messages ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/smedirectory} $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: messages ## Benchmark at 100,000 enterprises on SQLite and PostgreSQL (needs wrk).
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+bench-million: messages ## The same at 1,000,000 enterprises.
+	$(BIN)/python benchmarks/run.py --enterprises 1000000 $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff format .

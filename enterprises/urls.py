@@ -24,6 +24,7 @@ urlpatterns = [
     path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="policy-detail"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/suggest", views.suggest, name="search-suggest"),
 ]

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -15,14 +15,17 @@ from django_filters.views import FilterView
 from .filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
 from .models import (
     Enterprise,
+    Exchange,
     Exhibit,
     Exhibition,
     Indicator,
+    Industry,
     PolicyInitiative,
     PolicyTarget,
     Product,
     Recognition,
     Region,
+    Size,
     SlugHistory,
     Status,
     Tier,
@@ -243,6 +246,11 @@ class RegionDetailView(DetailView):
         return context
 
 
+def ping(request):
+    """A trivial view: no database, no template. Liveness checks and benchmarks use it."""
+    return HttpResponse("pong\n", content_type="text/plain")
+
+
 @never_cache
 def healthz(request):
     """200 when the application and its database answer; 503 otherwise."""
@@ -357,3 +365,55 @@ def suggest(request):
     response = JsonResponse({"query": query.text, "suggestions": suggestions})
     patch_cache_control(response, max_age=60, public=True)
     return response
+
+
+class StatisticsView(TemplateView):
+    """Counts across the published directory: by region and tier, industry, size, listing,
+    and recognitions per year."""
+
+    template_name = "enterprises/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprises = Enterprise.objects.published().order_by()
+        by_region_tier = {}
+        for region_id, tier, n in enterprises.values_list("region", "tier").annotate(
+            n=Count("pk")
+        ):
+            by_region_tier.setdefault(region_id, {})[tier] = n
+        tiers = [Tier(value) for value in reversed(Tier.values)]
+        regions = []
+        for region in Region.objects.all():
+            counts = by_region_tier.get(region.pk, {})
+            regions.append((region, [counts.get(t.value, 0) for t in tiers], sum(counts.values())))
+        industries = dict(enterprises.values_list("industry").annotate(n=Count("pk")))
+        context.update(
+            tiers=tiers,
+            regions=regions,
+            tier_totals=[sum(row[1][i] for row in regions) for i in range(len(tiers))],
+            total=sum(total for _region, _counts, total in regions),
+            unplaced=sum(by_region_tier.get(None, {}).values()),
+            industries=[
+                (industry, industries.get(industry.pk, 0))
+                for industry in Industry.objects.sections()
+            ],
+            sizes=self.labelled(enterprises, "size", Size),
+            exchanges=self.labelled(enterprises.exclude(exchange=""), "exchange", Exchange),
+            recognitions=Recognition.objects.filter(enterprise__status=Status.PUBLISHED)
+            .order_by()
+            .values_list("year", "tier")
+            .annotate(n=Count("pk")),
+        )
+        by_year = {}
+        for year, tier, n in context["recognitions"]:
+            by_year.setdefault(year, {})[tier] = n
+        context["recognition_years"] = [
+            (year, [by_year[year].get(t.value, 0) for t in tiers])
+            for year in sorted((y for y in by_year if y), reverse=True)
+        ]
+        return context
+
+    @staticmethod
+    def labelled(queryset, field, choices):
+        counts = dict(queryset.values_list(field).annotate(n=Count("pk")))
+        return [(choice.label, counts.get(choice.value, 0)) for choice in choices]

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enterprises.i18n import switch_language
-from enterprises.views import healthz
+from enterprises.views import healthz, ping
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("i18n/switch/<str:language>/", switch_language, name="switch-language"),
 ]
 urlpatterns += i18n_patterns(

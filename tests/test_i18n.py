@@ -146,6 +146,7 @@ PAGES = [
     ),
     ("/regions/", "地区", "Regions", "澳门特别行政区", "Macao Special Administrative Region"),
     ("/regions/anhui/", "安徽省", "Anhui Province", "各层级企业数量", "Enterprises by tier"),
+    ("/statistics/", "统计", "Statistics", "按地区和层级", "By region and tier"),
     ("/search/?q=robot", "搜索：robot", "Search: robot", "全部 (", "All ("),
     (
         "/search/?q=外骨骼",

@@ -258,6 +258,7 @@ QUERY_COUNTS = {
     "/policies/plan/": 3,
     "/regions/": 1,
     "/regions/liaoning/": 7,
+    "/statistics/": 7,
     "/healthz": 1,
 }
 
@@ -357,3 +358,26 @@ def test_huge_page_number_says_why(client, curated):
     response = client.get("/en/enterprises/?page=99999")
     assert response.status_code == 404
     assert "Page not found" in text(response)
+
+
+def test_ping_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/ping")
+    assert response.content == b"pong\n"
+
+
+def test_statistics_counts_published_enterprises(client, db):
+    liaoning = RegionFactory(code="21", slug="liaoning")
+    for tier in (Tier.SPECIALIZED, Tier.SPECIALIZED, Tier.INNOVATIVE):
+        RecognitionFactory(enterprise=EnterpriseFactory(region=liaoning, size="small"), tier=tier)
+    RecognitionFactory(enterprise=EnterpriseFactory(region=liaoning, status=Status.DRAFT))
+    response = client.get("/en/statistics/")
+    rows = {region.code: (counts, total) for region, counts, total in response.context["regions"]}
+    tiers = [t.value for t in response.context["tiers"]]
+    assert rows["21"][1] == 3
+    assert rows["21"][0][tiers.index(Tier.SPECIALIZED)] == 2
+    assert rows["21"][0][tiers.index(Tier.INNOVATIVE)] == 1
+    assert response.context["total"] == 3
+    assert dict(response.context["sizes"])["small"] == 3
+    html = response.content.decode()
+    assert "By region and tier" in html and "Recognitions by year" in html

@@ -1,0 +1,133 @@
+"""Write, for each benchmark scenario, a file of URLs to request at random, and measure the
+queries each kind of page runs. Run with the benchmark's environment (database settings)."""
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smedirectory.settings")
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from enterprises.models import (  # noqa: E402
+    Enterprise,
+    Exchange,
+    Exhibition,
+    Industry,
+    Region,
+    Size,
+    Tier,
+)
+
+SAMPLES = 400
+SEARCH_WORDS = [
+    "机器人",
+    "减速器",
+    "传感器",
+    "精密",
+    "新材料",
+    "苏州",
+    "深圳",
+    "伺服电机",
+    "外骨骼",
+    "robot",
+    "reducer",
+    "sensor",
+    "precision",
+    "bearing",
+    "suzhou",
+    "shenzhen",
+    "drone",
+    "gearbox",
+    "hangzhou",
+    "zhongxing",
+    "jingmi",
+    "szjm",
+    "zhinengzhuangbei",
+    "jiqiren",
+    "servo motor",
+    "laser cutting",
+    "智能装备",
+    "hydraulic valve",
+    "医疗器械",
+    "xiebo",
+]
+
+
+def filters(rng, regions, industries, exhibitions):
+    return [
+        lambda: f"region={rng.choice(regions)}",
+        lambda: f"industry={rng.choice(industries)}",
+        lambda: f"tier={rng.choice(Tier.values)}",
+        lambda: f"listed={rng.choice(['yes', 'no'])}",
+        lambda: f"exchange={rng.choice(Exchange.values)}",
+        lambda: f"size={rng.choice(Size.values)}",
+        lambda: f"exhibition={rng.choice(exhibitions)}",
+        lambda: f"founded_from={rng.randrange(1985, 2015)}",
+        lambda: f"founded_to={rng.randrange(1995, 2023)}",
+    ]
+
+
+def main(out_dir, seed=1):
+    rng = random.Random(seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    regions = list(
+        Region.objects.filter(enterprises__isnull=False).distinct().values_list("slug", flat=True)
+    )
+    industries = list(Industry.objects.sections().values_list("code", flat=True))
+    exhibitions = list(Exhibition.objects.published().values_list("slug", flat=True)[:300])
+    choose = filters(rng, regions, industries, exhibitions)
+    published = Enterprise.objects.published()
+    total = published.count()
+    last_page = max(1, (total + 19) // 20)
+    top_id = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    slugs = []
+    while len(slugs) < SAMPLES:
+        ids = [rng.randrange(1, top_id + 1) for _ in range(SAMPLES)]
+        slugs += list(published.filter(pk__in=ids).values_list("slug", flat=True))
+    scenarios = {
+        "trivial": ["/ping"],
+        "home": ["/"],
+        "list": ["/enterprises/"],
+        "list_1_filter": [f"/enterprises/?{rng.choice(choose)()}" for _ in range(SAMPLES)],
+        "list_4_filters": [
+            "/enterprises/?" + "&".join(f() for f in rng.sample(choose, 4)) for _ in range(SAMPLES)
+        ],
+        "first_page": ["/enterprises/?sort=name"],
+        "last_page": [f"/enterprises/?sort=name&page={last_page}"],
+        "detail": [f"/enterprises/{slug}/" for slug in slugs[:SAMPLES]],
+        "search": [f"/search/?q={rng.choice(SEARCH_WORDS)}" for _ in range(SAMPLES)],
+        "statistics": ["/statistics/"],
+    }
+    for name, urls in scenarios.items():
+        (out / f"{name}.txt").write_text("\n".join(urls) + "\n")
+    # Queries per request: the most any sampled URL runs, with an empty cache (cold).
+    setup_test_environment()
+    client = Client()
+    queries = {}
+    for name, urls in scenarios.items():
+        worst = 0
+        for url in urls[:25]:
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            if response.status_code >= 400:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            worst = max(worst, len(ctx))
+        queries[name] = worst
+    (out / "queries.json").write_text(json.dumps(queries))
+    (out / "meta.json").write_text(json.dumps({"enterprises": total, "last_page": last_page}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
