@@ -197,6 +197,21 @@ def load(port, paths, duration, connections):
     }
 
 
+def wait_until_idle(port, limit=180):
+    """Slow scenarios leave a backlog in the workers; let it drain before the next one."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=30):
+                pass
+        except OSError:
+            continue
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(1)
+
+
 def benchmark(database, count, args):
     print(f"== {database}: {count} enterprises")
     env = environment(database, count, not args.no_redis)
@@ -208,7 +223,9 @@ def benchmark(database, count, args):
     results = {}
     try:
         for name, _label in SCENARIOS:
+            wait_until_idle(args.port)
             load(args.port, urls / f"{name}.txt", min(3, args.duration), args.connections)  # warm
+            wait_until_idle(args.port)
             results[name] = load(args.port, urls / f"{name}.txt", args.duration, args.connections)
             results[name]["queries"] = queries[name]
             print(

@@ -1,11 +1,16 @@
 """The editors' admin: every directory model, bilingual fields side by side in tabs."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -13,7 +18,9 @@ from modeltranslation.admin import (
 )
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.admin import SimpleHistoryAdmin
 
+from .formats import FORMATS
 from .models import (
     Enterprise,
     Exhibit,
@@ -29,6 +36,8 @@ from .models import (
     Source,
     Status,
 )
+from .models.base import EDITOR_STATUSES
+from .resources import EnterpriseResource, PolicyResource, ProductResource, RecognitionResource
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -57,53 +66,200 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
-class DirectoryAdmin(TabbedTranslationAdmin):
-    """Bilingual fields in tabs; a filter for missing translations; a web address typed
-    without a scheme is taken as https."""
+def changes_since(obj, version):
+    """What others changed in `obj` after `version`: [(history record, [(field, old, new)])]."""
+    records = list(obj.history.filter(version__gt=version).order_by("history_date", "history_id"))
+    previous = obj.history.filter(version__lte=version).order_by("-history_date").first()
+    out = []
+    for record in records:
+        rows = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=True)
+            for change in delta.changes:
+                if change.field in ("version", "updated_at"):
+                    continue
+                label = obj._meta.get_field(change.field).verbose_name
+                rows.append((label, change.old, change.new))
+        out.append((record, rows))
+        previous = record
+    return out
+
+
+class DirectoryAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Bilingual fields in tabs, change history with revert, a filter for missing
+    translations, a reason for each change, and no lost updates: a save based on an older
+    version than the stored one is refused, showing what changed meanwhile."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/enterprises/change_form.html"
+    record_fields = ("change_reason", "loaded_version")
 
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), MissingTranslationFilter)
 
+    def is_revert(self, request):
+        match = request.resolver_match
+        return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
 
-class PublishActionsMixin:
-    """Publish and unpublish actions, saving each row so every signal runs."""
+    def can_publish(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
 
-    actions = ["publish", "unpublish"]
+    def has_publish_permission(self, request):
+        return self.can_publish(request)
 
-    def _set_status(self, request, queryset, status):
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        named = {name for _title, options in fieldsets for name in flatten(options["fields"])}
+        if "change_reason" in named:
+            return fieldsets
+        return [*fieldsets, (_("This change"), {"fields": self.record_fields})]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = [
+            f for f in (kwargs.get("fields") or []) if f not in self.record_fields
+        ] or kwargs.get("fields")
+        base = super().get_form(request, obj, **kwargs)
+        versioned = hasattr(self.model, "version")
+        may_publish = self.can_publish(request)
+        reverting = self.is_revert(request)
+
+        class DirectoryForm(base):
+            change_reason = forms.CharField(
+                label=_("Reason for this change"),
+                required=False,
+                max_length=500,
+                help_text=_("Recorded in the history, e.g. “corrected from the 2024 list”."),
+            )
+            loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.conflict = None
+                if versioned and self.instance.pk:
+                    self.fields["loaded_version"].initial = self.instance.version
+                status = self.fields.get("status")
+                if status is not None and not may_publish:
+                    allowed = {*EDITOR_STATUSES, self.instance.status}
+                    status.choices = [c for c in status.choices if c[0] in allowed]
+
+            def clean(self):
+                data = super().clean()
+                self.check_status(data)
+                if versioned and self.instance.pk and not reverting:
+                    self.check_version(data.get("loaded_version"))
+                return data
+
+            def check_status(self, data):
+                if "status" not in data or may_publish:
+                    return
+                stored = (
+                    type(self.instance)
+                    ._default_manager.filter(pk=self.instance.pk)
+                    .values_list("status", flat=True)
+                    .first()
+                    if self.instance.pk
+                    else Status.DRAFT
+                )
+                if data["status"] != stored and (
+                    data["status"] not in EDITOR_STATUSES or stored not in EDITOR_STATUSES
+                ):
+                    self.add_error("status", _("Only publishers can publish or archive."))
+
+            def check_version(self, loaded):
+                # Locks the row until this save commits (SQLite: the IMMEDIATE transaction
+                # already serialises writers), so two saves cannot both pass.
+                current = (
+                    type(self.instance)
+                    ._default_manager.select_for_update()
+                    .filter(pk=self.instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if loaded is None or current is None or loaded == current:
+                    return
+                self.conflict = changes_since(self.instance, loaded)
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this entry after you opened it (your version "
+                        "%(loaded)s, now %(current)s), so your changes were not saved. What "
+                        "changed meanwhile is shown below; reload the page and apply your "
+                        "change again."
+                    ),
+                    code="conflict",
+                    params={"loaded": loaded, "current": current},
+                )
+
+        return DirectoryForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform") and context["adminform"].form
+        context["conflict"] = getattr(form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason")
+        if self.is_revert(request) and obj.pk:
+            # A revert saves an old copy: keep the current version number and derived values.
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            for field in obj._meta.concrete_fields:
+                if not field.editable and not field.primary_key and field.name != "created_at":
+                    setattr(obj, field.attname, getattr(current, field.attname))
+            match = request.resolver_match
+            version_id = match.kwargs.get("version_id") or (match.args[1:2] or [None])[0]
+            record = obj.history.filter(history_id=version_id).first() if version_id else None
+            if record is not None and not reason:
+                reason = _("Reverted to the version of %(date)s") % {
+                    "date": date_format(localtime(record.history_date), "DATETIME_FORMAT")
+                }
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Import and export as CSV (UTF-8 or GB18030) and XLSX."""
+
+    import_formats = FORMATS
+    export_formats = FORMATS
+
+
+class WorkflowActionsMixin:
+    """Bulk workflow actions, saving each row so that history and signals follow."""
+
+    actions = ["submit_for_review", "publish", "archive", "return_to_draft"]
+
+    def _move(self, request, queryset, status, label):
         changed = 0
         for obj in queryset:
             if obj.status != status:
                 obj.status = status
+                obj._change_reason = label
                 obj.save(update_fields=["status"])
                 changed += 1
-        return changed
+        self.message_user(
+            request,
+            ngettext("%(count)d entry changed.", "%(count)d entries changed.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Publish the selected entries"), permissions=["change"])
+    @admin.action(description=_("Submit the selected entries for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(
+            request, queryset.filter(status=Status.DRAFT), Status.REVIEW, _("Submitted for review")
+        )
+
+    @admin.action(description=_("Publish the selected entries"), permissions=["publish"])
     def publish(self, request, queryset):
-        changed = self._set_status(request, queryset, Status.PUBLISHED)
-        self.message_user(
-            request,
-            ngettext("%(count)d entry published.", "%(count)d entries published.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+        self._move(request, queryset, Status.PUBLISHED, _("Published"))
 
-    @admin.action(description=_("Unpublish the selected entries"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        changed = self._set_status(request, queryset, Status.DRAFT)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d entry returned to draft.",
-                "%(count)d entries returned to draft.",
-                changed,
-            )
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+    @admin.action(description=_("Archive the selected entries"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, Status.ARCHIVED, _("Archived"))
+
+    @admin.action(description=_("Return the selected entries to draft"), permissions=["publish"])
+    def return_to_draft(self, request, queryset):
+        self._move(request, queryset, Status.DRAFT, _("Returned to draft"))
 
 
 @admin.register(Source)
@@ -148,12 +304,15 @@ class RecognitionInline(TranslationTabularInline):
 class ProductInline(TranslationStackedInline):
     model = Product
     extra = 0
-    fields = ("name", "slug", "category", "summary", "status")
+    # Status is changed on the product's own page, where the workflow rules apply.
+    fields = ("name", "slug", "category", "summary")
+    readonly_fields = ("slug",)
     show_change_link = True
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(PublishActionsMixin, DirectoryAdmin):
+class EnterpriseAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = (
         "name",
         "region",
@@ -183,6 +342,7 @@ class EnterpriseAdmin(PublishActionsMixin, DirectoryAdmin):
                     "website",
                     "summary",
                     "description",
+                    "logo",
                 )
             },
         ),
@@ -190,13 +350,18 @@ class EnterpriseAdmin(PublishActionsMixin, DirectoryAdmin):
         (_("Sources"), {"fields": ("sources", ("created_at", "updated_at"))}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # Enterprises are archived, never deleted: their history and links stay whole.
+        return False
+
     @admin.display(description=_("listing"), ordering="exchange")
     def listing(self, obj):
         return f"{obj.get_exchange_display()} {obj.ticker}" if obj.exchange else "—"
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(DirectoryAdmin):
+class RecognitionAdmin(SpreadsheetAdmin, DirectoryAdmin):
+    resource_classes = [RecognitionResource]
     list_display = ("enterprise", "tier", "level", "year", "batch", "source")
     list_filter = ("tier", "level", "year")
     search_fields = (
@@ -217,7 +382,8 @@ class ExhibitInline(TranslationTabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(PublishActionsMixin, DirectoryAdmin):
+class ProductAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
+    resource_classes = [ProductResource]
     list_display = ("name", "enterprise", "category", "status", "updated_at")
     list_filter = ("status", "enterprise__tier")
     search_fields = ("name_zh_hans", "name_en", "slug", "category_zh_hans", "category_en")
@@ -229,7 +395,7 @@ class ProductAdmin(PublishActionsMixin, DirectoryAdmin):
 
 
 @admin.register(Exhibition)
-class ExhibitionAdmin(PublishActionsMixin, DirectoryAdmin):
+class ExhibitionAdmin(WorkflowActionsMixin, DirectoryAdmin):
     list_display = ("name", "year", "city", "region", "start_date", "end_date", "status")
     list_filter = ("status", "year", "region")
     search_fields = ("name_zh_hans", "name_en", "slug", "city_zh_hans", "city_en")
@@ -267,7 +433,8 @@ class PolicyTargetInline(TranslationStackedInline):
 
 
 @admin.register(PolicyInitiative)
-class PolicyInitiativeAdmin(PublishActionsMixin, DirectoryAdmin):
+class PolicyInitiativeAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
+    resource_classes = [PolicyResource]
     list_display = ("title", "scope", "region", "stage", "issued_on", "status")
     list_filter = ("status", "scope", "stage", "region")
     search_fields = ("title_zh_hans", "title_en", "slug", "document_number")
@@ -300,7 +467,7 @@ class PolicyTargetAdmin(DirectoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(PublishActionsMixin, DirectoryAdmin):
+class IndicatorAdmin(WorkflowActionsMixin, DirectoryAdmin):
     list_display = ("measure", "region", "qualifier", "value", "unit", "as_of", "status")
     list_filter = ("status", "region")
     search_fields = ("measure_zh_hans", "measure_en", "slug")
@@ -313,15 +480,23 @@ class IndicatorAdmin(PublishActionsMixin, DirectoryAdmin):
 class SlugHistoryAdmin(admin.ModelAdmin):
     """Old addresses are kept automatically; editors can look them up or remove one."""
 
-    list_display = ("slug", "content_type", "entry_link", "created_at")
-    list_filter = ("content_type",)
+    list_display = ("slug", "kind", "entry", "created_at")
+    list_filter = ("kind",)
     search_fields = ("slug",)
-    list_select_related = ("content_type",)
-    readonly_fields = ("content_type", "object_id", "slug", "created_at")
+    list_select_related = ("enterprise", "product", "exhibition", "policy")
+    readonly_fields = (
+        "kind",
+        "slug",
+        "enterprise",
+        "product",
+        "exhibition",
+        "policy",
+        "created_at",
+    )
 
     def has_add_permission(self, request):
         return False
 
     @admin.display(description=_("now at"))
-    def entry_link(self, obj):
-        return f"{obj.content_type.model} #{obj.object_id}"
+    def entry(self, obj):
+        return obj.entry

@@ -8,4 +8,20 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+
+        post_migrate.connect(ensure_search_index, sender=self)
+
+
+def ensure_search_index(sender, using, plan=None, **kwargs):
+    """After migrations, restore search index objects a table rebuild may have dropped."""
+    from django.db import connections
+
+    from .search.backends import ensure_installed
+    from .search.indexing import searchable_models
+
+    if plan is not None and not plan:
+        return
+    ensure_installed(connections[using], searchable_models())

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from faker import Faker
 from pypinyin import lazy_pinyin
 
@@ -215,6 +215,11 @@ class Writer:
         self.vendor = self.connection.vendor
         self.columns = [f.column for f in model._meta.concrete_fields]
         self.empty = dict.fromkeys(self.columns)
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                self.empty[field.column] = ""
+        if "version" in self.empty:
+            self.empty["version"] = 1
         self.table = model._meta.db_table
 
     def write(self, rows):

@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, models, router, transaction
 
-from .models.base import stored_values_differ
+from .models.base import Status, stored_values_differ
 
 # Dependency order: every file refers only to rows of the files before it.
 DIRECTORY_FIXTURES = (
@@ -197,6 +197,30 @@ def validation_error(path, number, label, exc):
     return FixtureError(path, " ".join(exc.messages), number, label)
 
 
+def check_published_references(path, number, label, instance):
+    """A published entry may not rest on a draft: a published product of a draft enterprise,
+    an exhibit of a draft product... would show the draft through the published side."""
+    if getattr(instance, "status", None) != Status.PUBLISHED:
+        return
+    for model_field in instance._meta.concrete_fields:
+        target = model_field.related_model
+        if not model_field.many_to_one or target is None or not hasattr(target, "status"):
+            continue
+        value = getattr(instance, model_field.attname)
+        if value is None:
+            continue
+        status = target._default_manager.filter(pk=value).values_list("status", flat=True).first()
+        if status not in (None, Status.PUBLISHED):
+            raise FixtureError(
+                path,
+                f"refers to a {target._meta.verbose_name} that is not published ({status}); "
+                "publish it first or load this record as a draft.",
+                number,
+                label,
+                model_field.name,
+            )
+
+
 def load_file(path, report, using):
     records = read_records(path)
     seen = {}
@@ -232,7 +256,14 @@ def load_file(path, report, using):
             instance.full_clean()
         except ValidationError as exc:
             raise validation_error(path, number, label, exc) from exc
+        # Timestamps and versions given by the file (a backup) are kept as they are.
+        backup = bool({"created_at", "version"} & set(record["fields"]))
+        if not backup:
+            # A backup restores the directory as it was; curated files must not expose drafts.
+            check_published_references(path, number, label, instance)
         outcome = outcome_of(deserialized)
+        instance._change_reason = f"Fixture load: {display_path(path)}"
+        instance._keep_given_state = backup
         if outcome != "unchanged":
             try:
                 deserialized.save(using=using)

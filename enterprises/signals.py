@@ -1,8 +1,10 @@
 """Keep derived data right whichever way a row is saved: admin, fixtures, imports or code."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .images import ImageUploadMixin
 from .models import (
     Enterprise,
     Exhibition,
@@ -26,12 +28,29 @@ def prepare_row(sender, instance, raw, **kwargs):
         stored = None
         if instance.pk is not None:
             stored = sender._default_manager.filter(pk=instance.pk).first()
-        if stored is not None:
+        if getattr(instance, "_keep_given_state", False):
+            pass  # a backup being restored: its timestamps and versions are the truth
+        elif stored is not None:
             instance.carry_over_from(stored)
         else:
             instance.updated_at = instance.created_at
+        if not hasattr(instance, "_change_reason"):
+            instance._change_reason = "Fixture load"
     if isinstance(instance, SearchableModel):
+        instance.sanitize_rich_text()
         instance.refresh_search_document()
+    if isinstance(instance, ImageUploadMixin) and not raw:
+        replaced = instance.process_images()
+        if replaced:
+            transaction.on_commit(lambda: delete_files(instance, replaced))
+
+
+def delete_files(instance, names):
+    for field in instance.image_fields:
+        storage = instance._meta.get_field(field).storage
+        for name in names:
+            storage.delete(name)
+        break
 
 
 @receiver(post_save)

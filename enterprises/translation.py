@@ -1,7 +1,9 @@
 """Bilingual columns (django-modeltranslation): 简体中文 first, English second."""
 
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
 
+from .history import DERIVED, DirectoryHistory
 from .models import (
     Enterprise,
     Exhibit,
@@ -70,3 +72,21 @@ class PolicyTargetTranslation(TranslationOptions):
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
     fields = ("measure", "unit", "note")
+
+
+# History comes after translation, so that the historical models carry both languages
+# (HistoricalRecords() declared on a translated model breaks its saves).
+for model, options in [
+    (Source, {}),
+    (Region, {}),
+    (Industry, {}),
+    (Enterprise, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (Recognition, {}),
+    (Product, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (Exhibition, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (Exhibit, {}),
+    (PolicyInitiative, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (PolicyTarget, {}),
+    (Indicator, {}),
+]:
+    register_history(model, records_class=DirectoryHistory, **options)

@@ -2,7 +2,6 @@
 
 from itertools import zip_longest
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
@@ -70,12 +69,11 @@ class VisibleDetailView(DetailView):
             )
 
     def moved_to(self, slug):
-        former = SlugHistory.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), slug=slug
-        ).first()
-        if former is None:
-            return None
-        return self.get_queryset().filter(pk=former.object_id).first()
+        kind = self.model.slug_history_kind
+        former = SlugHistory.objects.filter(kind=kind, slug=slug).values_list(
+            f"{kind}_id", flat=True
+        )
+        return self.get_queryset().filter(pk__in=former).first()
 
 
 def tier_counts(enterprises):

@@ -4,8 +4,6 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,8 +23,17 @@ class CodeField(models.CharField):
 
 
 class Status(models.TextChoices):
+    """The editorial workflow: editors write drafts and submit them for review; publishers
+    publish and archive. Only published entries are public."""
+
     DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
     PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+# Statuses an editor without the publish permission may give an entry.
+EDITOR_STATUSES = (Status.DRAFT, Status.REVIEW)
 
 
 class Qualifier(models.TextChoices):
@@ -80,6 +87,9 @@ class TimestampedModel(models.Model):
                 setattr(self, field.attname, getattr(stored, field.attname))
         if changed:
             self.updated_at = timezone.now()
+            if hasattr(self, "version"):
+                self.version += 1
+        return changed
 
 
 def stored_values_differ(instance, stored):
@@ -97,12 +107,25 @@ class PublishableModel(TimestampedModel):
         max_length=16,
         choices=Status,
         default=Status.DRAFT,
-        db_index=True,
         help_text=_("Only published entries appear on the public site."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one at every save; an edit based on an older version is refused."),
     )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self):
@@ -122,13 +145,12 @@ def unique_slug(model, base, exclude_pk=None, max_length=80):
     from .redirects import SlugHistory
 
     stem = base[: max_length - 4]
+    kind = model.slug_history_kind
     current = model._default_manager.filter(slug__startswith=stem)
-    former = SlugHistory.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), slug__startswith=stem
-    )
+    former = SlugHistory.objects.filter(kind=kind, slug__startswith=stem)
     if exclude_pk is not None:
         current = current.exclude(pk=exclude_pk)
-        former = former.exclude(object_id=exclude_pk)
+        former = former.exclude(**{f"{kind}_id": exclude_pk})
     used = set(current.values_list("slug", flat=True)) | set(former.values_list("slug", flat=True))
     slug, number = base[:max_length], 2
     while slug in used:
@@ -147,8 +169,8 @@ class SluggedModel(PublishableModel):
     """
 
     slug_source = "name"
-
-    slug_history = GenericRelation("enterprises.SlugHistory")
+    # The kind of entry in SlugHistory, and the name of its foreign key there.
+    slug_history_kind = None
 
     class Meta:
         abstract = True
@@ -189,11 +211,9 @@ class SluggedModel(PublishableModel):
     def remember_old_slug(self, old_slug):
         from .redirects import SlugHistory
 
-        content_type = ContentType.objects.get_for_model(type(self))
-        SlugHistory.objects.filter(content_type=content_type, slug=self.slug).delete()
-        SlugHistory.objects.update_or_create(
-            content_type=content_type, slug=old_slug, defaults={"object_id": self.pk}
-        )
+        kind = self.slug_history_kind
+        SlugHistory.objects.filter(kind=kind, slug=self.slug).delete()
+        SlugHistory.objects.update_or_create(kind=kind, slug=old_slug, defaults={kind: self})
 
     def natural_key(self):
         return (self.slug,)

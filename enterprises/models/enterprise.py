@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..images import ImageUploadMixin, RandomName, validate_image_upload
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
 from .base import CodeField, SluggedModel, SlugQuerySet, Status, TimestampedModel
 from .reference import Region, Source
@@ -79,10 +80,14 @@ class EnterpriseQuerySet(SlugQuerySet):
         return self.select_related("region", "industry")
 
 
-class Enterprise(SearchableModel, SluggedModel):
+class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
     """A firm in the directory, from innovative SME to manufacturing single champion."""
 
+    rich_text_fields = ("description",)
+    image_fields = {"logo": "logo_thumbnail"}
+
     search_related = ("region", "industry")
+    slug_history_kind = "enterprise"
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -130,7 +135,21 @@ class Enterprise(SearchableModel, SluggedModel):
         blank=True,
         help_text=_("One or two sentences shown in lists and search results."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Plain text, or simple HTML: paragraphs, bold, italics, lists and links."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=RandomName("logos"),
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels."),
+    )
+    logo_thumbnail = models.ImageField(
+        _("logo thumbnail"), upload_to=RandomName("logos"), blank=True, editable=False
+    )
     exchange = models.CharField(
         _("stock exchange"),
         max_length=10,
@@ -157,6 +176,7 @@ class Enterprise(SearchableModel, SluggedModel):
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        permissions = [("publish_enterprise", _("Can publish and archive enterprises"))]
         ordering = ["slug"]
         constraints = [
             models.UniqueConstraint(
@@ -343,10 +363,14 @@ class ProductQuerySet(SlugQuerySet):
         return self.select_related("enterprise", "enterprise__region")
 
 
-class Product(SearchableModel, SluggedModel):
+class Product(ImageUploadMixin, SearchableModel, SluggedModel):
     """Something an enterprise makes, possibly shown at exhibitions."""
 
+    rich_text_fields = ("description",)
+    image_fields = {"image": "image_thumbnail"}
+
     search_related = ("enterprise",)
+    slug_history_kind = "product"
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -364,8 +388,21 @@ class Product(SearchableModel, SluggedModel):
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    image = models.ImageField(_("image"), upload_to="products/", blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Plain text, or simple HTML: paragraphs, bold, italics, lists and links."),
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to=RandomName("products"),
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels."),
+    )
+    image_thumbnail = models.ImageField(
+        _("image thumbnail"), upload_to=RandomName("products"), blank=True, editable=False
+    )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="products", blank=True
     )
@@ -375,6 +412,7 @@ class Product(SearchableModel, SluggedModel):
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = [("publish_product", _("Can publish and archive products"))]
         ordering = ["slug"]
 
     def __str__(self):

@@ -22,6 +22,8 @@ class Exhibition(SearchableModel, SluggedModel):
     """A fair, conference or exhibition at which enterprises show products."""
 
     search_related = ("region",)
+    rich_text_fields = ("description",)
+    slug_history_kind = "exhibition"
 
     name = models.CharField(_("name"), max_length=300)
     slug = models.SlugField(
@@ -64,6 +66,7 @@ class Exhibition(SearchableModel, SluggedModel):
     class Meta:
         verbose_name = _("exhibition")
         verbose_name_plural = _("exhibitions")
+        permissions = [("publish_exhibition", _("Can publish and archive exhibitions"))]
         ordering = ["-year", models.F("start_date").desc(nulls_last=True), "slug"]
 
     def __str__(self):

@@ -35,6 +35,8 @@ class PolicyInitiative(SearchableModel, SluggedModel):
 
     slug_source = "title"
     search_related = ("region",)
+    slug_history_kind = "policy"
+    rich_text_fields = ("text",)
 
     class Scope(models.TextChoices):
         NATIONAL = "national", _("national")
@@ -89,6 +91,9 @@ class PolicyInitiative(SearchableModel, SluggedModel):
     class Meta:
         verbose_name = _("policy initiative")
         verbose_name_plural = _("policy initiatives")
+        permissions = [
+            ("publish_policyinitiative", _("Can publish and archive policy initiatives"))
+        ]
         ordering = [models.F("issued_on").desc(nulls_last=True), "slug"]
 
     def __str__(self):
@@ -257,6 +262,7 @@ class Indicator(PublishableModel):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        permissions = [("publish_indicator", _("Can publish and archive indicators"))]
         ordering = ["position", "-as_of", "slug"]
 
     def __str__(self):

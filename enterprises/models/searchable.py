@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import translation
 
+from ..richtext import plain, sanitize
 from ..search.text import document, document_tokens, pinyin_tokens, vocabulary_words
 
 
@@ -24,6 +25,8 @@ class SearchableModel(models.Model):
 
     # Relations whose names the document includes, loaded together when re-indexing.
     search_related = ()
+    # Fields holding editor-written HTML: sanitized on save, indexed as plain text.
+    rich_text_fields = ()
 
     search_name = models.TextField(editable=False, default="")
     search_summary = models.TextField(editable=False, default="")
@@ -48,7 +51,16 @@ class SearchableModel(models.Model):
         return vocabulary_words(*texts["names"], *texts.get("summary", ()), *texts.get("body", ()))
 
     def translations_of(self, field):
-        return [getattr(self, f"{field}_zh_hans", ""), getattr(self, f"{field}_en", "")]
+        values = [getattr(self, f"{field}_zh_hans", ""), getattr(self, f"{field}_en", "")]
+        if field in self.rich_text_fields:
+            values = [plain(value) for value in values]
+        return values
+
+    def sanitize_rich_text(self):
+        for field in self.rich_text_fields:
+            for suffix in ("zh_hans", "en"):
+                name = f"{field}_{suffix}"
+                setattr(self, name, sanitize(getattr(self, name)))
 
 
 class SearchTerm(models.Model):

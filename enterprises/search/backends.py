@@ -91,6 +91,38 @@ def postgres_uninstall(model):
     ]
 
 
+def ensure_installed(connection, models):
+    """Make sure every search index object exists; returns the models repaired.
+
+    SQLite rebuilds a table to alter it, dropping its triggers, so after migrations the
+    triggers may be gone (and rows changed meanwhile): reinstall and rebuild the index."""
+    repaired = []
+    with connection.cursor() as cursor:
+        for model in models:
+            if connection.vendor == "sqlite":
+                fts = fts_table(model)
+                cursor.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                    "(%s, %s, %s)",
+                    [f"{fts}_insert", f"{fts}_delete", f"{fts}_update"],
+                )
+                complete = cursor.fetchone()[0] == 3
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT count(*) FROM information_schema.columns "
+                    "WHERE table_name = %s AND column_name = 'search_vector'",
+                    [model._meta.db_table],
+                )
+                complete = cursor.fetchone()[0] == 1
+            else:
+                continue
+            if not complete:
+                for statement in install_statements(connection.vendor, model):
+                    cursor.execute(statement)
+                repaired.append(model)
+    return repaired
+
+
 def install_statements(vendor, model):
     return {"sqlite": sqlite_install, "postgresql": postgres_install}[vendor](model)
 

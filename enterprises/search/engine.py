@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
+from ..richtext import plain
 from ..templatetags.directory import translated_value
 from .backends import RANKING, matching, with_rank
 from .highlight import highlight, snippet
@@ -69,7 +70,7 @@ def hits(kind, objects, query):
     out = []
     for obj in objects:
         title, _language = translated_value(obj, kind.title_field)
-        texts = [translated_value(obj, field)[0] for field in kind.snippet_fields]
+        texts = [plain(translated_value(obj, field)[0]) for field in kind.snippet_fields]
         out.append(Hit(kind, obj, highlight(title, query), snippet(texts, query)))
     return out
 

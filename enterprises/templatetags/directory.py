@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, to_locale
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from ..models.base import plain_number
+from ..richtext import render as render_rich_text
 
 register = template.Library()
 
@@ -44,18 +44,17 @@ def translated_value(obj, field):
 
 
 @register.simple_tag
-def tr(obj, field, paragraphs=False):
+def tr(obj, field, rich=False):
     """A translated field in the reader's language; when only the other language has it,
-    that text is shown in its own `lang` and marked as not yet translated."""
+    that text is shown in its own `lang` and marked as not yet translated. `rich` fields
+    hold sanitized HTML (or plain text, given paragraphs)."""
     value, code = translated_value(obj, field)
     if not value:
         return ""
-    rendered = (
-        linebreaks_filter(value, autoescape=True) if paragraphs else conditional_escape(value)
-    )
+    rendered = render_rich_text(value) if rich else conditional_escape(value)
     if code == (get_language() or settings.LANGUAGE_CODE):
         return rendered
-    tag = "div" if paragraphs else "span"
+    tag = "div" if rich else "span"
     return format_html(
         '<{tag} lang="{lang}" class="untranslated">{text}</{tag}>'
         ' <small class="untranslated-note">{note}</small>',

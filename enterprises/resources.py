@@ -1,0 +1,296 @@
+"""Import and export (django-import-export): CSV and XLSX, keyed by natural keys.
+
+Rows are validated as the admin validates them, an import is all or nothing, and a row that
+would overwrite an entry changed since it was exported is refused (its `version` column must
+match). Editors without the publish permission cannot publish or archive through an import.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import sanitize_separators
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import (
+    Enterprise,
+    Industry,
+    PolicyInitiative,
+    Product,
+    Recognition,
+    Region,
+    SlugHistory,
+    Source,
+    Status,
+)
+from .models.base import EDITOR_STATUSES
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A related row by its natural key (a region's code, a source's slug...), with a clear
+    message when there is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(str(value).strip(), row, **kwargs)
+        except self.model.DoesNotExist as exc:
+            raise ValueError(
+                _("No %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from exc
+
+
+class SlugsWidget(widgets.ManyToManyWidget):
+    """Sources as comma-separated slugs; an unknown slug is an error, not silently dropped."""
+
+    def clean(self, value, row=None, **kwargs):
+        slugs = [s.strip() for s in str(value or "").split(self.separator) if s.strip()]
+        found = self.model.objects.filter(**{f"{self.field}__in": slugs})
+        missing = sorted(set(slugs) - {getattr(obj, self.field) for obj in found})
+        if missing:
+            raise ValueError(_("No source with slug %(slugs)s.") % {"slugs": ", ".join(missing)})
+        return found
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number (a year, a batch); text or fractions are a row error, not a crash and
+    not silently rounded."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(sanitize_separators(str(value).strip()))
+        except (InvalidOperation, ValueError) as exc:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from exc
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+
+class NumberWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from exc
+        if number is not None and not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        return number
+
+
+def translated(*names):
+    return [f"{name}_{suffix}" for name in names for suffix in ("zh_hans", "en")]
+
+
+def sources_field():
+    return fields.Field(
+        attribute="sources", column_name="sources", widget=SlugsWidget(Source, field="slug")
+    )
+
+
+class DirectoryResource(resources.ModelResource):
+    """What every directory resource shares: validation, versions, permissions, history."""
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing, whoever calls it: a row with a validation error rolls back the rest.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return super().import_data(dataset, **kwargs)
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default)
+        if widget is widgets.IntegerWidget:
+            return WholeNumberWidget
+        if widget is widgets.DecimalWidget:
+            return NumberWidget
+        return widget
+
+    def export_field(self, field, instance, **kwargs):
+        # An empty value is an empty cell, never the text "None".
+        value = super().export_field(field, instance, **kwargs)
+        return "" if value is None else value
+
+    def get_instance(self, instance_loader, row):
+        """The entry a row is about, found by its slug or, after a rename, its old slug: an
+        export made before the rename updates the entry (or is refused as stale), never
+        creating a second one."""
+        instance = super().get_instance(instance_loader, row)
+        kind = getattr(self._meta.model, "slug_history_kind", None)
+        slug = str(row.get("slug") or "").strip()
+        if instance is None and kind and slug:
+            former = SlugHistory.objects.filter(kind=kind, slug=slug).first()
+            if former is not None:
+                instance = former.entry
+                row["slug"] = instance.slug
+        return instance
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        stored = (
+            type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+        )
+        if stored is not None and hasattr(stored, "version"):
+            given = str(row.get("version") or "").strip()
+            if not given:
+                errors["version"] = [
+                    _("Give the version this row was exported at (now %(version)s).")
+                    % {"version": stored.version}
+                ]
+            elif given != str(stored.version):
+                errors["version"] = [
+                    _(
+                        "This entry changed since the row was exported (version %(given)s, now "
+                        "%(version)s); export it again and reapply your change."
+                    )
+                    % {"given": given, "version": stored.version}
+                ]
+        user = kwargs.get("user")
+        if hasattr(instance, "status") and user is not None:
+            permission = f"enterprises.publish_{instance._meta.model_name}"
+            before = stored.status if stored is not None else Status.DRAFT
+            if instance.status != before and not user.has_perm(permission):
+                if instance.status not in EDITOR_STATUSES or before not in EDITOR_STATUSES:
+                    errors["status"] = [_("Only publishers can publish or archive.")]
+        if errors:
+            raise ValidationError(errors)
+        instance._change_reason = _("Imported from %(file)s") % {
+            "file": kwargs.get("file_name") or _("a file")
+        }
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row is skipped when it changes nothing; an empty cell equals an empty value
+        whether the database holds it as "" or NULL (so an export imports back unchanged)."""
+        if import_validation_errors or not self._meta.skip_unchanged or original.pk is None:
+            return False
+        for field in self.get_import_fields():
+            if field.column_name not in row:
+                continue
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                given = {obj.pk for obj in field.clean(row)}
+                stored = set(field.get_value(original).values_list("pk", flat=True))
+                if given != stored:
+                    return False
+                continue
+            new, old = field.get_value(instance), field.get_value(original)
+            if new in (None, "") and old in (None, ""):
+                continue
+            if new != old:
+                return False
+        return True
+
+
+class EnterpriseResource(DirectoryResource):
+    region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
+    industry = fields.Field("industry", "industry", NaturalKeyWidget(Industry, "code"))
+    sources = sources_field()
+    tier = fields.Field("tier", "tier", readonly=True)
+    version = fields.Field("version", "version", readonly=True)
+    updated_at = fields.Field("updated_at", "updated_at", readonly=True)
+
+    class Meta:
+        model = Enterprise
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            *translated("name"),
+            "credit_code",
+            "region",
+            *translated("city"),
+            "industry",
+            "founded_year",
+            "size",
+            "website",
+            *translated("summary", "description"),
+            "exchange",
+            "ticker",
+            "status",
+            "sources",
+            "tier",
+            "version",
+            "updated_at",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class ProductResource(DirectoryResource):
+    enterprise = fields.Field("enterprise", "enterprise", NaturalKeyWidget(Enterprise, "slug"))
+    sources = sources_field()
+    version = fields.Field("version", "version", readonly=True)
+    updated_at = fields.Field("updated_at", "updated_at", readonly=True)
+
+    class Meta:
+        model = Product
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "enterprise",
+            *translated("name", "category", "summary", "description"),
+            "status",
+            "sources",
+            "version",
+            "updated_at",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class RecognitionResource(DirectoryResource):
+    enterprise = fields.Field("enterprise", "enterprise", NaturalKeyWidget(Enterprise, "slug"))
+    source = fields.Field("source", "source", NaturalKeyWidget(Source, "slug"))
+
+    class Meta:
+        model = Recognition
+        import_id_fields = ("enterprise", "tier", "level", "year")
+        fields = (
+            "enterprise",
+            "tier",
+            "level",
+            "year",
+            "batch",
+            *translated("title", "authority"),
+            "source",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class PolicyResource(DirectoryResource):
+    region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
+    sources = sources_field()
+    version = fields.Field("version", "version", readonly=True)
+    updated_at = fields.Field("updated_at", "updated_at", readonly=True)
+
+    class Meta:
+        model = PolicyInitiative
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            *translated("title", "authority"),
+            "scope",
+            "region",
+            "document_number",
+            "issued_on",
+            "period_start",
+            "period_end",
+            "stage",
+            *translated("summary", "text"),
+            "status",
+            "sources",
+            "version",
+            "updated_at",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
