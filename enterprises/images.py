@@ -63,10 +63,14 @@ def inspect(data):
             image.verify()  # truncated or corrupt files fail here
     except ValidationError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("The image has too many pixels; at most %(limit)s are accepted."),
+            code="image_too_many_pixels",
+            params={"limit": f"{max_pixels():,}"},
+        ) from exc
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,

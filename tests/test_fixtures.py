@@ -361,3 +361,59 @@ class TestBadFixtures:
             load_directory([path])
         assert not PolicyTarget.objects.filter(slug="x").exists()
         assert not Enterprise.objects.filter(slug="bad-firm").exists()
+
+    def test_a_published_entry_may_not_rest_on_a_draft(self, curated, tmp_path):
+        records = [
+            bad_enterprise(slug="draft-maker", status="draft"),
+            {
+                "model": "enterprises.product",
+                "fields": {
+                    "slug": "shown-product",
+                    "name_en": "Shown Product",
+                    "enterprise": ["draft-maker"],
+                    "status": "published",
+                },
+            },
+        ]
+        path = write_fixture(tmp_path, "drafts.json", records)
+        before = snapshot()
+        with pytest.raises(FixtureError, match="record 2.*field “enterprise”.*not published"):
+            load_directory([path])
+        assert snapshot() == before
+
+    def test_a_draft_may_rest_on_a_draft(self, curated, tmp_path):
+        records = [
+            bad_enterprise(slug="draft-maker", status="draft"),
+            {
+                "model": "enterprises.product",
+                "fields": {
+                    "slug": "draft-product",
+                    "name_en": "Draft Product",
+                    "enterprise": ["draft-maker"],
+                    "status": "draft",
+                },
+            },
+        ]
+        load_directory([write_fixture(tmp_path, "drafts.json", records)])
+        assert Enterprise.objects.get(slug="draft-maker").products.count() == 1
+
+
+class TestDryRun:
+    def test_a_dry_run_reports_changes_without_writing_them(self, curated, tmp_path, capsys):
+        records = json.loads((FIXTURES / "enterprises.json").read_text(encoding="utf-8"))
+        for record in records:
+            if record["fields"].get("slug") == "beijing-tri-tech":
+                record["fields"]["summary_en"] = "Changed in the file."
+        path = write_fixture(tmp_path, "enterprises.json", records + [bad_enterprise()])
+        before = snapshot()
+        call_command("load_directory", "--dry-run", str(path))
+        out = capsys.readouterr().out
+        assert "Dry run, nothing written: 1 created, 1 updated" in out
+        assert snapshot() == before
+
+    def test_a_dry_run_of_a_bad_file_names_the_error(self, curated, tmp_path):
+        path = write_fixture(tmp_path, "broken.json", [bad_enterprise(size="gigantic")])
+        before = snapshot()
+        with pytest.raises(CommandError, match="record 1.*field “size”"):
+            call_command("load_directory", "--dry-run", str(path))
+        assert snapshot() == before
