@@ -59,7 +59,7 @@ def run(command, env, capture=True, check=True):
     return result
 
 
-def environment(database, count, use_redis):
+def environment(database, count, use_redis, page_cache=True):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -75,6 +75,8 @@ def environment(database, count, use_redis):
         env["DATABASE_URL"] = f"{POSTGRES}/smedirectory_bench_{count}"
     if use_redis:
         env["REDIS_URL"] = REDIS
+    if not page_cache:
+        env["DJANGO_DIRECTORY_CACHE"] = "0"
     return env
 
 
@@ -214,7 +216,7 @@ def wait_until_idle(port, limit=180):
 
 def benchmark(database, count, args):
     print(f"== {database}: {count} enterprises")
-    env = environment(database, count, not args.no_redis)
+    env = environment(database, count, not args.no_redis, not args.no_page_cache)
     seeding = seed(database, count, env, args.reuse)
     urls = Path(env["DJANGO_VAR_DIR"]) / "urls"
     run([PYTHON, "benchmarks/sample_urls.py", urls], env)
@@ -308,7 +310,8 @@ def machine(args):
         [
             f"- CPU: {cpu}, {os.cpu_count()} cores; memory {memory}; {platform.platform()}",
             f"- Python {platform.python_version()}, Django {versions[0]}, SQLite {versions[1]}; "
-            f"{postgres}; Redis cache: {'no' if args.no_redis else 'yes'}",
+            f"{postgres}; Redis cache: {'no' if args.no_redis else 'yes'}; page and figure "
+            f"cache: {'off (DJANGO_DIRECTORY_CACHE=0)' if args.no_page_cache else 'on'}",
             f"- gunicorn, {args.workers} sync workers, production settings; load from "
             f"{wrk[0] if wrk else 'wrk'} on the same machine, {args.connections} connections, "
             f"{args.duration} s per scenario after a short warm-up",
@@ -326,6 +329,12 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="reuse already seeded databases")
     parser.add_argument("--no-redis", action="store_true", help="local-memory cache only")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="turn off the page and figure cache (DJANGO_DIRECTORY_CACHE=0): every request "
+        "renders from the database",
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -11,6 +11,9 @@ class EnterprisesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401
+        from .caching import connect_signals
+
+        connect_signals()
 
         post_migrate.connect(ensure_search_index, sender=self)
 

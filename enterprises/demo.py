@@ -19,6 +19,7 @@ from django.db import connections, models, transaction
 from faker import Faker
 from pypinyin import lazy_pinyin
 
+from .caching import bump_version, content_changed
 from .models import (
     Enterprise,
     Exhibit,
@@ -703,6 +704,8 @@ class Generator:
             self.policies()
             self.enterprises()
         self.vocabulary()
+        # Bulk inserts send no signals: say that the content changed (cached pages, counts).
+        bump_version()
 
     @contextmanager
     def search_triggers_suspended(self):
@@ -752,4 +755,5 @@ def delete_demo_data(using="default"):
         cursor.execute("DELETE FROM enterprises_exhibition WHERE slug LIKE %s", [like])
         cursor.execute("DELETE FROM enterprises_indicator WHERE slug LIKE %s", [like])
         cursor.execute("DELETE FROM enterprises_source WHERE slug = %s", [DEMO_SOURCE])
+        content_changed(using)
     return removed

@@ -11,6 +11,9 @@ from django.db.models.functions import Cast
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .caching import request_version
+from .facets import chosen_values
+from .facets import cube as facet_cube
 from .models import (
     Enterprise,
     Exchange,
@@ -24,6 +27,7 @@ from .models import (
     Status,
     Tier,
 )
+from .pagination import COUNT_CAP
 from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
 
@@ -70,6 +74,17 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting with the primary key as the last tie-breaker: a total order, so that pages
+    never overlap and a page near the end can be read backwards (see pagination)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
 class DirectoryFilterSet(django_filters.FilterSet):
     """Search, ranking by relevance when searching without a chosen order, and facets.
 
@@ -97,31 +112,84 @@ class DirectoryFilterSet(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()
 
+    @property
+    def version(self):
+        return request_version(self.request) if self.request is not None else None
+
+    def cube_counts(self):
+        """Counts from the facet cube, where the list has one: ({facet: counts}, total)."""
+        return None
+
+    def result_total(self):
+        """(number of results, whether it is capped at COUNT_CAP), computed once: from the
+        cube where it can, else by a count that stops after COUNT_CAP + 1 rows."""
+        if not hasattr(self, "_total"):
+            self._total = None
+            if not (self.is_bound and not self.is_valid()):
+                cube = self.cube_counts()
+                if cube is not None:
+                    self._total = (cube[1], False)
+                else:
+                    found = self.qs.order_by()[: COUNT_CAP + 1].count()
+                    self._total = (min(found, COUNT_CAP), found > COUNT_CAP)
+        return self._total
+
+    def grouped(self, queryset, name):
+        source = self.facets[name]
+        if source.startswith("count_"):
+            return getattr(self, source)(queryset)
+        return (
+            queryset.annotate(facet=Value(name), value=Cast(source, CharField()))
+            .values("facet", "value")
+            .annotate(n=Count("pk"))
+            .values_list("facet", "value", "n")
+        )
+
     def facet_counts(self):
-        """{filter name: {choice value: count}} under the other filters, in one query."""
+        """{filter name: {choice value: count}}: how many results each choice would give
+        under the other filters in use, read from the facet cube where the list has one,
+        else in one query that reads at most COUNT_CAP + 1 rows per facet. A facet that
+        would need more is left uncounted (its choices show no numbers)."""
         if not self.facets or (self.is_bound and not self.is_valid()):
             return {}
-        parts = []
-        for name, source in self.facets.items():
-            if source.startswith("count_"):
-                parts.append(getattr(self, source)(self.filtered_except(name)))
-            else:
-                parts.append(
-                    self.filtered_except(name)
-                    .annotate(facet=Value(name), value=Cast(source, CharField()))
-                    .values("facet", "value")
-                    .annotate(n=Count("pk"))
-                    .values_list("facet", "value", "n")
-                )
         counts = {name: {} for name in self.facets}
-        for facet, value, n in parts[0].union(*parts[1:], all=True):
-            counts[facet][value] = n
+        data = getattr(self.form, "cleaned_data", {})
+        in_use = {name for name in self.facets if data.get(name) not in (None, "")}
+        cube = self.cube_counts()
+        if cube is not None:
+            counts.update(cube[0])
+        total, capped = self.result_total()
+        parts, bounded = [], set()
+        for name, source in self.facets.items():
+            if cube is not None and name in cube[0]:
+                continue
+            if name not in in_use:
+                # Under all the filters in use: the results themselves, if not too many.
+                if not capped:
+                    parts.append(self.grouped(self.filtered_except(name), name))
+            elif not source.startswith("count_"):
+                # Under the other filters: a set of unknown size, so read a bounded sample
+                # and drop the counts if it was cut short.
+                others = self.filtered_except(name)
+                sample = others.model._default_manager.filter(
+                    pk__in=others.values("pk")[: COUNT_CAP + 1]
+                ).order_by()
+                parts.append(self.grouped(sample, name))
+                bounded.add(name)
+        if parts:
+            for facet, value, n in parts[0].union(*parts[1:], all=True):
+                counts[facet][value] = n
+        for name in bounded:
+            if sum(counts[name].values()) > COUNT_CAP:
+                counts[name] = {}
         return counts
 
     def label_choices_with_counts(self):
         """Write each choice's count into its label: Liaoning (12)."""
         counts = self.facet_counts()
         for name, by_value in counts.items():
+            if not by_value:
+                continue  # not counted (too costly here): plain labels
             field = self.form.fields[name]
 
             def labelled(label, value, by_value=by_value):
@@ -173,7 +241,7 @@ class EnterpriseFilter(DirectoryFilterSet):
     )
     founded_to = YearFilter(field_name="founded_year", lookup_expr="lte", label=_("Founded to"))
     size = ChoiceFilter(label=_("Size"), choices=Size.choices)
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("slug", "name"), ("founded_year", "founded"), ("updated_at", "updated")),
         field_labels={
@@ -198,6 +266,16 @@ class EnterpriseFilter(DirectoryFilterSet):
         model = Enterprise
         fields = []
         form = EnterpriseFilterForm
+
+    def cube_counts(self):
+        if not hasattr(self, "_cube_counts"):
+            self._cube_counts = None
+            chosen = chosen_values(getattr(self.form, "cleaned_data", {}))
+            if chosen is not None:
+                cube = facet_cube(self.version)
+                facets = [name for name in self.facets if name != "exhibition"]
+                self._cube_counts = (cube.facet_counts(chosen, facets), cube.count(chosen))
+        return self._cube_counts
 
     def filter_listed(self, queryset, name, value):
         return queryset.listed() if value == "yes" else queryset.unlisted()

@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .caching import request_version
+from .facets import cube as facet_cube
 from .filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
 from .models import (
     Enterprise,
@@ -29,6 +31,7 @@ from .models import (
     Status,
     Tier,
 )
+from .pagination import DirectoryPaginator
 from .search import engine as search
 from .templatetags.directory import translated_value
 
@@ -39,9 +42,17 @@ class PublishedListView(FilterView):
     """A filtered, paginated list of published rows; filters and page live in the URL."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = DirectoryPaginator
 
     def get_queryset(self):
         return self.model.objects.published().for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = self.paginator_class(queryset, per_page, **kwargs)
+        total = self.filterset.result_total() if hasattr(self, "filterset") else None
+        if total is not None:
+            paginator.known_count, paginator.capped = total
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -76,21 +87,18 @@ class VisibleDetailView(DetailView):
         return self.get_queryset().filter(pk__in=former).first()
 
 
-def tier_counts(enterprises):
-    """Published enterprises per tier, highest tier first, with zero rows kept."""
-    counts = dict(enterprises.published().values_list("tier").annotate(n=Count("pk")).order_by())
-    return [(Tier(value), counts.get(value, 0)) for value in reversed(Tier.values)]
-
-
 class HomeView(TemplateView):
     template_name = "enterprises/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tiers = tier_counts(Enterprise.objects.all())
+        # Counts from the facet cube: no counting of the whole table per request.
+        cube = facet_cube(request_version(self.request))
+        by_tier = cube.marginals["tier"]
+        tiers = [(Tier(value), by_tier.get(value, 0)) for value in reversed(Tier.values)]
         context.update(
             tier_counts=tiers,
-            enterprise_count=Enterprise.objects.published().count(),
+            enterprise_count=cube.total,
             national_figures=Indicator.objects.published().national().for_listing()[:6],
             latest_policies=PolicyInitiative.objects.published().for_listing()[:5],
             recent_exhibits=Exhibit.objects.published()
@@ -231,9 +239,12 @@ class RegionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         region = self.object
         enterprises = Enterprise.objects.published().in_region(region)
+        cube = facet_cube(request_version(self.request))
+        chosen = {"region": str(region.pk)}
+        by_tier = cube.facet_counts(chosen, ["tier"])["tier"] if cube.total else {}
         context.update(
-            tier_counts=tier_counts(Enterprise.objects.in_region(region)),
-            enterprise_count=enterprises.count(),
+            tier_counts=[(Tier(v), by_tier.get(v, 0)) for v in reversed(Tier.values)],
+            enterprise_count=cube.count(chosen),
             enterprises=enterprises.for_listing()[: self.shown_enterprises],
             policies=PolicyInitiative.objects.published().for_region(region),
             indicators=Indicator.objects.published()
@@ -373,18 +384,23 @@ class StatisticsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        enterprises = Enterprise.objects.published().order_by()
-        by_region_tier = {}
-        for region_id, tier, n in enterprises.values_list("region", "tier").annotate(
-            n=Count("pk")
-        ):
-            by_region_tier.setdefault(region_id, {})[tier] = n
+        # Enterprise counts come from the facet cube (one row per combination of region,
+        # industry, tier, exchange and size), not from counting the table.
+        cells = facet_cube(request_version(self.request)).cells
+        by_region_tier, industries = {}, {}
+        sizes, exchanges = {}, {}
+        for region_id, industry_id, tier, exchange, size, n in cells:
+            per_region = by_region_tier.setdefault(region_id, {})
+            per_region[tier] = per_region.get(tier, 0) + n
+            industries[industry_id] = industries.get(industry_id, 0) + n
+            sizes[size] = sizes.get(size, 0) + n
+            if exchange:
+                exchanges[exchange] = exchanges.get(exchange, 0) + n
         tiers = [Tier(value) for value in reversed(Tier.values)]
         regions = []
         for region in Region.objects.all():
             counts = by_region_tier.get(region.pk, {})
             regions.append((region, [counts.get(t.value, 0) for t in tiers], sum(counts.values())))
-        industries = dict(enterprises.values_list("industry").annotate(n=Count("pk")))
         context.update(
             tiers=tiers,
             regions=regions,
@@ -395,8 +411,8 @@ class StatisticsView(TemplateView):
                 (industry, industries.get(industry.pk, 0))
                 for industry in Industry.objects.sections()
             ],
-            sizes=self.labelled(enterprises, "size", Size),
-            exchanges=self.labelled(enterprises.exclude(exchange=""), "exchange", Exchange),
+            sizes=[(choice.label, sizes.get(choice.value, 0)) for choice in Size],
+            exchanges=[(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
             recognitions=Recognition.objects.filter(enterprise__status=Status.PUBLISHED)
             .order_by()
             .values_list("year", "tier")
@@ -410,8 +426,3 @@ class StatisticsView(TemplateView):
             for year in sorted((y for y in by_year if y), reverse=True)
         ]
         return context
-
-    @staticmethod
-    def labelled(queryset, field, choices):
-        counts = dict(queryset.values_list(field).annotate(n=Count("pk")))
-        return [(choice.label, counts.get(choice.value, 0)) for choice in choices]

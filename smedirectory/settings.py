@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSP and the security headers, so cached pages get them fresh on every response.
+    "enterprises.caching.AnonymousPageCacheMiddleware",
     # django-axes asks to be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,8 +158,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "smedirectory",
+            # Pages of about 30 KB: at most some 60 MB per process.
+            "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
         }
     }
+
+# Pages for anonymous visitors, facet counts and figures cached under the content version
+# (see enterprises.caching); 0 turns it off, e.g. to measure the uncached cost.
+DIRECTORY_CACHE = env_bool("DJANGO_DIRECTORY_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

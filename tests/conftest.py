@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.test.utils import override_settings
 
 from enterprises.loading import load_directory
@@ -18,6 +19,7 @@ def test_environment(tmp_path_factory):
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        DIRECTORY_CACHE=False,
     ):
         yield
 
@@ -46,4 +48,30 @@ def editor_client(client, editor):
 @pytest.fixture
 def staff_client(client, admin_user):
     client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """No cached page or figure outlives its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="publisher", password="not-used", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Publishers"))
+    return user
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    client = Client()
+    client.force_login(publisher)
     return client

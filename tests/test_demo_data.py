@@ -27,7 +27,7 @@ def demo_rows():
     """Every demo row of every directory table, serialized."""
     out = {}
     for model in apps.get_app_config("enterprises").get_models():
-        if model.__name__.startswith("Historical"):
+        if model.__name__.startswith("Historical") or model.__name__ == "ContentVersion":
             continue  # history rows carry the time they were written
         rows = model._default_manager.order_by("pk")
         if hasattr(model, "slug") and model is not Source:

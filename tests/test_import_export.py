@@ -13,7 +13,6 @@ from enterprises.resources import EnterpriseResource
 
 from .admin_forms import admin_url
 from .factories import EnterpriseFactory, RegionFactory, SourceFactory
-from .test_workflow import publisher, publisher_client  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,7 @@ class TestRowErrors:
         assert "status" in result.invalid_rows[0].field_specific_errors
         assert not Enterprise.objects.exists()
 
-    def test_publishers_can(self, publisher_client, liaoning):  # noqa: F811
+    def test_publishers_can(self, publisher_client, liaoning):
         rows = [["open", "", "Open", "21", "", "published", ""]]
         response = preview(publisher_client, Enterprise, csv_file(rows))
         assert confirm(publisher_client, Enterprise, response).status_code == 302
@@ -243,7 +242,7 @@ class TestRowErrors:
 
 
 class TestOtherResources:
-    def test_products_recognitions_and_policies_import(self, publisher_client, existing):  # noqa: F811
+    def test_products_recognitions_and_policies_import(self, publisher_client, existing):
         source = SourceFactory(slug="provincial-list-2024")
         product_rows = [["widget", "existing-firm", "部件", "Widget", "draft", ""]]
         upload = csv_file(

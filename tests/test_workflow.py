@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from enterprises.loading import load_directory
@@ -15,22 +14,6 @@ from .factories import EnterpriseFactory, ProductFactory
 pytestmark = pytest.mark.django_db
 
 PUBLISHABLE = [Enterprise, Product, PolicyInitiative, Indicator]
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="publisher", password="not-used", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return user
-
-
-@pytest.fixture
-def publisher_client(publisher):
-    client = Client()
-    client.force_login(publisher)
-    return client
 
 
 def edit(client, obj, **changes):

@@ -1,4 +1,5 @@
 from .base import PublishableModel, Qualifier, Status, TimestampedModel
+from .cache import ContentVersion
 from .enterprise import Enterprise, Exchange, Product, Recognition, Size, Tier
 from .exhibition import Exhibit, Exhibition
 from .policy import Indicator, PolicyInitiative, PolicyTarget
@@ -7,6 +8,7 @@ from .reference import Industry, Region, Source
 from .searchable import SearchTerm
 
 __all__ = [
+    "ContentVersion",
     "Enterprise",
     "Exchange",
     "Exhibit",

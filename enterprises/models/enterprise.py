@@ -14,6 +14,9 @@ from .base import CodeField, SluggedModel, SlugQuerySet, Status, TimestampedMode
 from .reference import Region, Source
 from .searchable import SearchableModel, both_languages
 
+# The rows the public pages read: the condition of their partial indexes.
+PUBLISHED = models.Q(status="published")
+
 
 class Tier(models.TextChoices):
     """The rungs of the gradient cultivation system (梯度培育体系), lowest first."""
@@ -178,6 +181,38 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         verbose_name_plural = _("enterprises")
         permissions = [("publish_enterprise", _("Can publish and archive enterprises"))]
         ordering = ["slug"]
+        # Every filter and sort of the public list, on published rows only (partial
+        # indexes: drafts cost nothing), composite where the list combines them; the last
+        # one covers the facet cube's GROUP BY.
+        indexes = [
+            models.Index(fields=["slug"], name="ent_pub_slug", condition=PUBLISHED),
+            models.Index(
+                fields=["founded_year", "id"], name="ent_pub_founded", condition=PUBLISHED
+            ),
+            models.Index(fields=["updated_at", "id"], name="ent_pub_updated", condition=PUBLISHED),
+            models.Index(fields=["region", "slug"], name="ent_pub_region", condition=PUBLISHED),
+            models.Index(
+                fields=["industry", "slug"], name="ent_pub_industry", condition=PUBLISHED
+            ),
+            models.Index(fields=["tier", "slug"], name="ent_pub_tier", condition=PUBLISHED),
+            models.Index(fields=["size", "slug"], name="ent_pub_size", condition=PUBLISHED),
+            models.Index(
+                fields=["exchange", "slug"], name="ent_pub_exchange", condition=PUBLISHED
+            ),
+            models.Index(
+                fields=["region", "tier", "slug"], name="ent_pub_region_tier", condition=PUBLISHED
+            ),
+            models.Index(
+                fields=["region", "founded_year", "id"],
+                name="ent_pub_region_founded",
+                condition=PUBLISHED,
+            ),
+            models.Index(
+                fields=["region", "industry", "tier", "exchange", "size"],
+                name="ent_pub_cube",
+                condition=PUBLISHED,
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"],
@@ -414,6 +449,12 @@ class Product(ImageUploadMixin, SearchableModel, SluggedModel):
         verbose_name_plural = _("products")
         permissions = [("publish_product", _("Can publish and archive products"))]
         ordering = ["slug"]
+        indexes = [
+            models.Index(fields=["slug"], name="prod_pub_slug", condition=PUBLISHED),
+            models.Index(
+                fields=["enterprise", "slug"], name="prod_pub_enterprise", condition=PUBLISHED
+            ),
+        ]
 
     def __str__(self):
         return self.name

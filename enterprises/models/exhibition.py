@@ -12,6 +12,9 @@ from .enterprise import Product
 from .reference import Region, Source
 from .searchable import SearchableModel
 
+# The rows the public pages read: the condition of their partial indexes.
+PUBLISHED = models.Q(status="published")
+
 
 class ExhibitionQuerySet(SlugQuerySet):
     def for_listing(self):
@@ -68,6 +71,12 @@ class Exhibition(SearchableModel, SluggedModel):
         verbose_name_plural = _("exhibitions")
         permissions = [("publish_exhibition", _("Can publish and archive exhibitions"))]
         ordering = ["-year", models.F("start_date").desc(nulls_last=True), "slug"]
+        indexes = [
+            models.Index(
+                fields=["-year", "-start_date", "slug"], name="exh_pub_order", condition=PUBLISHED
+            ),
+            models.Index(fields=["region", "-year"], name="exh_pub_region", condition=PUBLISHED),
+        ]
 
     def __str__(self):
         return self.name

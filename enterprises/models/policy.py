@@ -18,6 +18,9 @@ from .base import (
 from .reference import Region, Source
 from .searchable import SearchableModel
 
+# The rows the public pages read: the condition of their partial indexes.
+PUBLISHED = models.Q(status="published")
+
 
 class PolicyQuerySet(SlugQuerySet):
     def for_listing(self):
@@ -95,6 +98,12 @@ class PolicyInitiative(SearchableModel, SluggedModel):
             ("publish_policyinitiative", _("Can publish and archive policy initiatives"))
         ]
         ordering = [models.F("issued_on").desc(nulls_last=True), "slug"]
+        indexes = [
+            models.Index(fields=["-issued_on", "slug"], name="pol_pub_order", condition=PUBLISHED),
+            models.Index(
+                fields=["region", "-issued_on"], name="pol_pub_region", condition=PUBLISHED
+            ),
+        ]
 
     def __str__(self):
         return self.title

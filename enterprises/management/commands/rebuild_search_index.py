@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from enterprises.caching import bump_version
 from enterprises.search.indexing import rebuild
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, missing, verbosity, **options):
         done = rebuild(missing_only=missing)
+        if any(done.values()):
+            bump_version()  # search results may differ: no cached page may outlive that
         if not verbosity:
             return
         for label, count in done.items():

@@ -1,0 +1,173 @@
+"""Caching for anonymous visitors, keyed by the content version.
+
+Every committed change to directory content raises the version (signals below, plus the bulk
+paths that bypass signals), so nothing cached under an older version is served again. The
+version lives in Redis when the site has it, otherwise in the database, so that every
+gunicorn worker sees a change at once; the pages themselves live in the cache (Redis, or each
+process's local memory).
+"""
+
+import hashlib
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
+
+VERSION_KEY = "directory:content-version"
+PAGE_TIMEOUT = 24 * 3600
+# Paths never cached: the admin, health checks, the language switcher, uploads.
+UNCACHED_PREFIXES = ("/admin/", "/en/admin/", "/healthz", "/ping", "/i18n/", "/media/", "/static/")
+
+
+def enabled():
+    """Off in most tests, which edit and read back within one uncommitted transaction."""
+    return getattr(settings, "DIRECTORY_CACHE", True)
+
+
+def shared_cache():
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def current_version():
+    """The content version now (one cache read with Redis, else one indexed query)."""
+    if shared_cache():
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
+            version = cache.get(VERSION_KEY)
+        return version
+    from .models import ContentVersion
+
+    try:
+        version = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    except DatabaseError:
+        return None
+    return version
+
+
+def bump_version():
+    """Raise the content version now (call it after the change is committed)."""
+    if shared_cache():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        return
+    from .models import ContentVersion
+
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"value": 2})
+
+
+def content_changed(using=None):
+    """Raise the version once the current transaction commits (at once outside one)."""
+    transaction.on_commit(bump_version, using=using)
+
+
+def request_version(request):
+    """The version for this request, read once (None while caching is off)."""
+    if not enabled():
+        return None
+    if not hasattr(request, "_content_version"):
+        request._content_version = current_version()
+    return request._content_version
+
+
+def versioned_key(*parts, version):
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return f"directory:{version}:{digest}"
+
+
+def remember(name, compute, *, version, timeout=PAGE_TIMEOUT):
+    """A value computed once per content version (and per language), from the cache."""
+    if version is None or not enabled():
+        return compute()
+    key = versioned_key(name, translation.get_language(), version=version)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GET requests of public pages from the cache, under the content
+    version, the language and the full path with its query string. Signed-in staff always
+    get a fresh page (they may preview drafts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def cacheable_request(self, request):
+        return (
+            enabled()
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(UNCACHED_PREFIXES)
+            and not request.user.is_authenticated
+        )
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        version = request_version(request)
+        if version is None:
+            return self.get_response(request)
+        key = versioned_key(
+            "page",
+            request.get_host(),
+            request.LANGUAGE_CODE,
+            request.get_full_path(),
+            version=version,
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if request.method == "GET" and self.cacheable_response(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            cache.set(key, response, PAGE_TIMEOUT)
+            response["X-Cache"] = "miss"
+        return response
+
+    def cacheable_response(self, request, response):
+        return (
+            response.status_code in (200, 301, 404)
+            and not response.cookies
+            and not response.streaming
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and not request.user.is_authenticated
+        )
+
+
+def directory_models():
+    from .models import ContentVersion, SearchTerm
+
+    skip = {ContentVersion, SearchTerm}
+    return [
+        model
+        for model in apps.get_app_config("enterprises").get_models()
+        if model not in skip and not model.__name__.startswith("Historical")
+    ]
+
+
+def _changed(sender, using=None, **kwargs):
+    content_changed(using)
+
+
+def connect_signals():
+    for model in directory_models():
+        uid = f"content-version-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+            )

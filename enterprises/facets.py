@@ -1,0 +1,115 @@
+"""Facet counts and totals of the enterprise list without counting a million rows.
+
+The *cube* holds, for every combination of region, industry, tier, exchange and size, how
+many published enterprises have it: a few tens of thousands of cells however many
+enterprises there are. It is computed by one GROUP BY per content version (so it is exact
+after every change), shared through the cache and kept in each process's memory. Any
+combination of those filters is then answered from the cube: the number of results, and,
+for each facet, the counts under the other filters in use.
+"""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+
+from .caching import enabled, remember
+
+# Filter name -> position of its value in a cell; `listed` is derived from the exchange.
+DIMENSIONS = {"region": 0, "industry": 1, "tier": 2, "exchange": 3, "size": 4}
+CUBE_FILTERS = {*DIMENSIONS, "listed"}
+COUNT = 5
+
+_memory = {}
+
+
+def cell_value(name, cell):
+    """The facet value of a cell, as the facet counts key it (strings)."""
+    if name == "listed":
+        return "yes" if cell[DIMENSIONS["exchange"]] else "no"
+    value = cell[DIMENSIONS[name]]
+    return "" if value is None else str(value)
+
+
+class Cube:
+    def __init__(self, cells):
+        self.cells = cells
+        self.index = defaultdict(list)
+        for cell in cells:
+            for name in CUBE_FILTERS:
+                self.index[(name, cell_value(name, cell))].append(cell)
+        self.total = sum(cell[COUNT] for cell in cells)
+        self.marginals = {name: self._count(cells, name) for name in CUBE_FILTERS}
+
+    @staticmethod
+    def _count(cells, name):
+        counts = Counter()
+        for cell in cells:
+            counts[cell_value(name, cell)] += cell[COUNT]
+        return dict(counts)
+
+    def matching(self, chosen):
+        """Cells matching every chosen {filter: value}; starts from the smallest index list."""
+        if not chosen:
+            return self.cells
+        lists = sorted(
+            (self.index.get((name, value), []) for name, value in chosen.items()), key=len
+        )
+        first, rest = lists[0], chosen
+        return [
+            cell
+            for cell in first
+            if all(cell_value(name, cell) == value for name, value in rest.items())
+        ]
+
+    def count(self, chosen):
+        if not chosen:
+            return self.total
+        return sum(cell[COUNT] for cell in self.matching(chosen))
+
+    def facet_counts(self, chosen, facets):
+        """{facet: {value: n}}: each facet counted under the other chosen filters."""
+        out = {}
+        for name in facets:
+            others = {k: v for k, v in chosen.items() if k != name}
+            if not others:
+                out[name] = self.marginals[name]
+            else:
+                out[name] = self._count(self.matching(others), name)
+        return out
+
+
+def compute_cells():
+    from .models import Enterprise
+
+    return [
+        (*row[:5], row[5])
+        for row in Enterprise.objects.published()
+        .order_by()
+        .values_list("region_id", "industry_id", "tier", "exchange", "size")
+        .annotate(n=Count("pk"))
+    ]
+
+
+def cube(version):
+    """The cube of the given content version, built at most once per process."""
+    if version is None or not enabled():
+        return Cube(compute_cells())
+    cached = _memory.get("cube")
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    built = Cube(remember("facet-cube", compute_cells, version=version, timeout=7 * 24 * 3600))
+    _memory["cube"] = (version, built)
+    return built
+
+
+def chosen_values(cleaned_data):
+    """The cube filters in use, as {filter: value string}; None when a filter in use is not
+    one the cube knows (then counts come from the database)."""
+    chosen = {}
+    for name, value in cleaned_data.items():
+        if value in (None, "") or name == "sort":
+            continue
+        if name not in CUBE_FILTERS:
+            return None
+        chosen[name] = str(getattr(value, "pk", value))
+    return chosen

@@ -1,0 +1,22 @@
+"""Migration operations that keep the site writable while they run."""
+
+from django.contrib.postgres.operations import AddIndexConcurrently as PostgresAddIndexConcurrently
+from django.db.migrations.operations import AddIndex
+
+
+class AddIndexConcurrently(PostgresAddIndexConcurrently):
+    """CREATE INDEX CONCURRENTLY on PostgreSQL, so that writes go on while a large table is
+    indexed; a plain CREATE INDEX elsewhere (SQLite has one writer anyway). The migration
+    using it must be non-atomic."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)

@@ -1,0 +1,186 @@
+"""Cached pages for anonymous visitors: fast repeats, never stale after a change."""
+
+import os
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from enterprises import caching
+from enterprises.loading import load_directory
+from enterprises.models import ContentVersion, Enterprise, Status
+
+from .admin_forms import admin_url, change_form_data
+from .factories import EnterpriseFactory, RegionFactory
+from .test_import_export import confirm, csv_file, preview
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.DIRECTORY_CACHE = True
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous visitor with a browser of their own (not shared with staff fixtures)."""
+    return Client()
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run on-commit hooks (the version bump) as a real commit would."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+def fetch(visitor, url):
+    response = visitor.get(url)
+    assert response.status_code == 200
+    return response
+
+
+class TestHits:
+    def test_a_repeated_page_comes_from_the_cache_with_one_query(self, visitor):
+        firm = EnterpriseFactory()
+        first = fetch(visitor, "/enterprises/")
+        assert first["X-Cache"] == "miss"
+        with CaptureQueriesContext(connection) as queries:
+            second = fetch(visitor, "/enterprises/")
+        assert second["X-Cache"] == "hit"
+        assert second.content == first.content and firm.name_zh_hans in second.content.decode()
+        assert len(queries) == 1  # the content version
+
+    def test_each_query_string_and_language_is_its_own_page(self, visitor):
+        EnterpriseFactory()
+        assert fetch(visitor, "/enterprises/")["X-Cache"] == "miss"
+        assert fetch(visitor, "/enterprises/?sort=founded")["X-Cache"] == "miss"
+        english = fetch(visitor, "/en/enterprises/")
+        assert english["X-Cache"] == "miss" and 'lang="en"' in english.content.decode()
+        assert 'lang="zh-Hans"' in fetch(visitor, "/enterprises/").content.decode()
+
+    def test_security_headers_are_sent_with_cached_pages(self, visitor):
+        fetch(visitor, "/")
+        hit = fetch(visitor, "/")
+        assert hit["X-Cache"] == "hit"
+        assert "Content-Security-Policy" in hit
+        assert hit["X-Content-Type-Options"] == "nosniff"
+
+    def test_staff_always_get_a_fresh_page(self, visitor, staff_client):
+        fetch(visitor, "/enterprises/")
+        response = fetch(staff_client, "/enterprises/")
+        assert "X-Cache" not in response
+
+    def test_the_admin_is_never_cached(self, staff_client):
+        staff_client.get(admin_url(Enterprise, "changelist"))
+        assert "X-Cache" not in staff_client.get(admin_url(Enterprise, "changelist"))
+
+
+class TestNeverStale:
+    def test_an_admin_edit_is_visible_on_the_next_request(self, visitor, staff_client, commits):
+        firm = EnterpriseFactory(summary_zh_hans="旧的简介。")
+        assert "旧的简介" in fetch(visitor, firm.get_absolute_url()).content.decode()
+        url = admin_url(Enterprise, "change", firm.pk)
+        with commits():
+            staff_client.post(
+                url, change_form_data(staff_client.get(url), summary_zh_hans="新的简介。")
+            )
+        page = fetch(visitor, firm.get_absolute_url())
+        assert page["X-Cache"] == "miss"
+        assert "新的简介" in page.content.decode() and "旧的简介" not in page.content.decode()
+
+    def test_publishing_shows_the_entry_in_lists_and_counts(
+        self,
+        visitor,
+        publisher_client,
+        commits,
+    ):
+        EnterpriseFactory()
+        draft = EnterpriseFactory(status=Status.REVIEW, name_zh_hans="待发布企业")
+        home_before = fetch(visitor, "/").content
+        assert "待发布企业" not in fetch(visitor, "/enterprises/").content.decode()
+        with commits():
+            publisher_client.post(
+                admin_url(Enterprise, "changelist"),
+                {"action": "publish", "_selected_action": [draft.pk]},
+            )
+        assert "待发布企业" in fetch(visitor, "/enterprises/").content.decode()
+        assert fetch(visitor, "/").content != home_before
+
+    def test_unpublishing_hides_the_page_at_once(self, visitor, publisher_client, commits):
+        firm = EnterpriseFactory()
+        fetch(visitor, firm.get_absolute_url())
+        with commits():
+            publisher_client.post(
+                admin_url(Enterprise, "changelist"),
+                {"action": "archive", "_selected_action": [firm.pk]},
+            )
+        assert visitor.get(firm.get_absolute_url()).status_code == 404
+
+    def test_an_import_is_visible_on_the_next_request(self, visitor, editor_client, commits):
+        RegionFactory(code="21", slug="liaoning")
+        fetch(visitor, "/enterprises/?sort=name")
+        rows = [["imported-firm", "导入的企业", "Imported", "21", "", "draft", ""]]
+        response = preview(editor_client, Enterprise, csv_file(rows))
+        with commits():
+            confirm(editor_client, Enterprise, response)
+        # A draft: not public, but the version moved on, so no page is served stale.
+        page = fetch(visitor, "/enterprises/?sort=name")
+        assert page["X-Cache"] == "miss"
+
+    def test_a_fixture_load_is_visible_on_the_next_request(self, visitor, commits):
+        assert "Beijing Tri-tech" not in fetch(visitor, "/en/enterprises/").content.decode()
+        with commits():
+            load_directory()
+        assert "Beijing Tri-tech" in fetch(visitor, "/en/enterprises/").content.decode()
+
+    def test_an_orm_save_or_delete_raises_the_version(self, commits):
+        before = caching.current_version()
+        with commits():
+            firm = EnterpriseFactory()
+        middle = caching.current_version()
+        with commits():
+            firm.sources.add(*[])
+            Enterprise.objects.filter(pk=firm.pk).first().recognitions.all().delete()
+            firm.save()
+        assert before < middle < caching.current_version()
+
+    def test_the_version_is_shared_through_the_database(self):
+        """Another gunicorn worker (here: a plain UPDATE) raising it is seen at once."""
+        before = caching.current_version()
+        ContentVersion.objects.filter(pk=1).update(value=before + 10)
+        assert caching.current_version() == before + 10
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_REDIS_URL"),
+    reason="set TEST_REDIS_URL (CI does, in its PostgreSQL pass) to test the Redis cache",
+)
+def test_with_redis_the_version_and_pages_live_in_redis(visitor, commits):
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TEST_REDIS_URL"],
+            "KEY_PREFIX": f"smedirectory-test-{os.getpid()}",
+        }
+    }
+    with override_settings(CACHES=redis):
+        caches["default"].clear()
+        try:
+            assert caching.shared_cache()
+            EnterpriseFactory(name_zh_hans="红色企业")
+            fetch(visitor, "/enterprises/")
+            assert fetch(visitor, "/enterprises/")["X-Cache"] == "hit"
+            before = caching.current_version()
+            with commits():
+                EnterpriseFactory(name_zh_hans="蓝色企业")
+            assert caching.current_version() == before + 1
+            assert "蓝色企业" in fetch(visitor, "/enterprises/").content.decode()
+        finally:
+            caches["default"].clear()
