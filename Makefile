@@ -47,7 +47,8 @@ test: messages ## Lint, check migrations and run the whole test suite.
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: messages ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/smedirectory} $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/smedirectory} \
+	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: messages ## Benchmark at 100,000 enterprises on SQLite and PostgreSQL (needs wrk).
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -8,7 +8,10 @@ import django_filters
 from django import forms
 from django.db.models import Case, CharField, Count, Value, When
 from django.db.models.functions import Cast
+from django.forms.utils import flatatt
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .caching import request_version
@@ -32,6 +35,8 @@ from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
+# Facet counts are taken from the database over at most this many rows per facet.
+FACET_LIVE_LIMIT = 2_000
 ANY = _("any")
 
 
@@ -59,24 +64,53 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class FastSelect(forms.Select):
+    """A select whose options are written directly rather than through one template each:
+    the exhibition filter alone can have hundreds of options on every list page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for _group, options, _index in widget["optgroups"]:
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"],
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                )
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """Choose a related row by its slug, so shared URLs read ?region=liaoning."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("empty_label", ANY)
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", ANY)
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting with the primary key as the last tie-breaker: a total order, so that pages
     never overlap and a page near the end can be read backwards (see pagination)."""
+
+    descending_fmt = _("%s (descending)")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -148,7 +182,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
     def facet_counts(self):
         """{filter name: {choice value: count}}: how many results each choice would give
         under the other filters in use, read from the facet cube where the list has one,
-        else in one query that reads at most COUNT_CAP + 1 rows per facet. A facet that
+        else in one query that reads at most FACET_LIVE_LIMIT + 1 rows per facet. A facet that
         would need more is left uncounted (its choices show no numbers)."""
         if not self.facets or (self.is_bound and not self.is_valid()):
             return {}
@@ -165,14 +199,14 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 continue
             if name not in in_use:
                 # Under all the filters in use: the results themselves, if not too many.
-                if not capped:
+                if not capped and total <= FACET_LIVE_LIMIT:
                     parts.append(self.grouped(self.filtered_except(name), name))
             elif not source.startswith("count_"):
                 # Under the other filters: a set of unknown size, so read a bounded sample
                 # and drop the counts if it was cut short.
                 others = self.filtered_except(name)
                 sample = others.model._default_manager.filter(
-                    pk__in=others.values("pk")[: COUNT_CAP + 1]
+                    pk__in=others.values("pk")[: FACET_LIVE_LIMIT + 1]
                 ).order_by()
                 parts.append(self.grouped(sample, name))
                 bounded.add(name)
@@ -180,7 +214,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
             for facet, value, n in parts[0].union(*parts[1:], all=True):
                 counts[facet][value] = n
         for name in bounded:
-            if sum(counts[name].values()) > COUNT_CAP:
+            if sum(counts[name].values()) > FACET_LIVE_LIMIT:
                 counts[name] = {}
         return counts
 
@@ -223,6 +257,7 @@ class EnterpriseFilter(DirectoryFilterSet):
         queryset=Industry.objects.sections(),
         to_field_name="code",
         empty_label=ANY,
+        widget=FastSelect,
     )
     tier = ChoiceFilter(label=_("Tier"), choices=Tier.choices)
     listed = ChoiceFilter(

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,14 +69,12 @@ class EnterpriseQuerySet(SlugQuerySet):
     def exhibited_at(self, exhibition):
         from .exhibition import Exhibit
 
+        # Driven from the exhibition's exhibits (an index lookup), not by testing every
+        # enterprise for an exhibit.
         return self.filter(
-            Exists(
-                Exhibit.objects.filter(
-                    exhibition=exhibition,
-                    product__enterprise=OuterRef("pk"),
-                    product__status=Status.PUBLISHED,
-                )
-            )
+            pk__in=Exhibit.objects.filter(
+                exhibition=exhibition, product__status=Status.PUBLISHED
+            ).values("product__enterprise_id")
         )
 
     def for_listing(self):
