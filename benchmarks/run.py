@@ -360,6 +360,7 @@ def main():
             *tables,
         ]
     )
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(report + "\n")
     print(f"Written to {args.output}")
 

@@ -6,6 +6,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
@@ -106,7 +107,8 @@ def main(out_dir, seed=1):
         "first_page": ["/enterprises/?sort=name"],
         "last_page": [f"/enterprises/?sort=name&page={last_page}"],
         "detail": [f"/enterprises/{slug}/" for slug in slugs[:SAMPLES]],
-        "search": [f"/search/?q={rng.choice(SEARCH_WORDS)}" for _ in range(SAMPLES)],
+        # Percent-encoded, as browsers send them.
+        "search": [f"/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)],
         "statistics": ["/statistics/"],
     }
     for name, urls in scenarios.items():

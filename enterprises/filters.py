@@ -154,15 +154,40 @@ class DirectoryFilterSet(django_filters.FilterSet):
         """Counts from the facet cube, where the list has one: ({facet: counts}, total)."""
         return None
 
+    # Facets whose source may hold several values per row (counted in the database).
+    multi_valued_facets = frozenset()
+    # Without a cube, count the facets in use too (a bounded sample each).
+    sample_facets_in_use = True
+
+    def row_facets(self):
+        """Facets counted from the result rows themselves: one value per row."""
+        return [
+            name
+            for name, source in self.facets.items()
+            if not source.startswith("count_") and name not in self.multi_valued_facets
+        ]
+
+    def live_rows(self):
+        """Up to FACET_LIVE_LIMIT + 1 result rows, as their row-facet values."""
+        if not hasattr(self, "_live_rows"):
+            columns = [self.facets[name] for name in self.row_facets()]
+            self._live_rows = list(
+                self.qs.order_by().values_list("pk", *columns)[: FACET_LIVE_LIMIT + 1]
+            )
+        return self._live_rows
+
     def result_total(self):
         """(number of results, whether it is capped at COUNT_CAP), computed once: from the
-        cube where it can, else by a count that stops after COUNT_CAP + 1 rows."""
+        cube where it can; else from the rows read for the facets when they are few, or by a
+        count that stops after COUNT_CAP + 1 rows."""
         if not hasattr(self, "_total"):
             self._total = None
             if not (self.is_bound and not self.is_valid()):
                 cube = self.cube_counts()
                 if cube is not None:
                     self._total = (cube[1], False)
+                elif len(self.live_rows()) <= FACET_LIVE_LIMIT:
+                    self._total = (len(self.live_rows()), False)
                 else:
                     found = self.qs.order_by()[: COUNT_CAP + 1].count()
                     self._total = (min(found, COUNT_CAP), found > COUNT_CAP)
@@ -181,9 +206,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     def facet_counts(self):
         """{filter name: {choice value: count}}: how many results each choice would give
-        under the other filters in use, read from the facet cube where the list has one,
-        else in one query that reads at most FACET_LIVE_LIMIT + 1 rows per facet. A facet that
-        would need more is left uncounted (its choices show no numbers)."""
+        under the other filters in use. From the facet cube where the list has one; else
+        from at most FACET_LIVE_LIMIT result rows (facets not in use), and one query that
+        reads at most FACET_LIVE_LIMIT + 1 rows per other facet. A facet that would need
+        more is left uncounted (its choices show no numbers)."""
         if not self.facets or (self.is_bound and not self.is_valid()):
             return {}
         counts = {name: {} for name in self.facets}
@@ -193,15 +219,23 @@ class DirectoryFilterSet(django_filters.FilterSet):
         if cube is not None:
             counts.update(cube[0])
         total, capped = self.result_total()
+        few = not capped and total <= FACET_LIVE_LIMIT
+        row_facets = self.row_facets()
         parts, bounded = [], set()
         for name, source in self.facets.items():
             if cube is not None and name in cube[0]:
                 continue
             if name not in in_use:
                 # Under all the filters in use: the results themselves, if not too many.
-                if not capped and total <= FACET_LIVE_LIMIT:
+                if few and name in row_facets and cube is None:
+                    position = row_facets.index(name) + 1
+                    tally = counts[name]
+                    for row in self.live_rows():
+                        value = None if row[position] is None else str(row[position])
+                        tally[value] = tally.get(value, 0) + 1
+                elif few:
                     parts.append(self.grouped(self.filtered_except(name), name))
-            elif not source.startswith("count_"):
+            elif self.sample_facets_in_use and not source.startswith("count_"):
                 # Under the other filters: a set of unknown size, so read a bounded sample
                 # and drop the counts if it was cut short.
                 others = self.filtered_except(name)
@@ -302,6 +336,10 @@ class EnterpriseFilter(DirectoryFilterSet):
         fields = []
         form = EnterpriseFilterForm
 
+    # Filters beyond the cube (founding years, exhibition, text) over a million rows: the
+    # facets in use would each need a sample read from the table; they show no numbers.
+    sample_facets_in_use = False
+
     def cube_counts(self):
         if not hasattr(self, "_cube_counts"):
             self._cube_counts = None
@@ -362,6 +400,7 @@ class ProductFilter(DirectoryFilterSet):
         "tier": "enterprise__tier",
         "exhibition": "exhibits__exhibition_id",
     }
+    multi_valued_facets = frozenset({"exhibition"})
 
     class Meta:
         model = Product

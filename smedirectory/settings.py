@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "enterprises.i18n.RememberedLanguageMiddleware",
+    # Cached pages for visitors without a session, once the language is known; a cached
+    # page keeps the headers (CSP, frame options...) the inner middleware gave it.
+    "enterprises.caching.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,8 +98,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Inside CSP and the security headers, so cached pages get them fresh on every response.
-    "enterprises.caching.AnonymousPageCacheMiddleware",
     # django-axes asks to be last.
     "axes.middleware.AxesMiddleware",
 ]
