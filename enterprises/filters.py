@@ -156,7 +156,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     # Facets whose source may hold several values per row (counted in the database).
     multi_valued_facets = frozenset()
-    # Without a cube, count the facets in use too (a bounded sample each).
+    # Count the facets in use too (a bounded sample each), however many the results.
     sample_facets_in_use = True
 
     def row_facets(self):
@@ -235,7 +235,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
                         tally[value] = tally.get(value, 0) + 1
                 elif few:
                     parts.append(self.grouped(self.filtered_except(name), name))
-            elif self.sample_facets_in_use and not source.startswith("count_"):
+            elif (self.sample_facets_in_use or few) and not source.startswith("count_"):
                 # Under the other filters: a set of unknown size, so read a bounded sample
                 # and drop the counts if it was cut short.
                 others = self.filtered_except(name)
@@ -336,8 +336,9 @@ class EnterpriseFilter(DirectoryFilterSet):
         fields = []
         form = EnterpriseFilterForm
 
-    # Filters beyond the cube (founding years, exhibition, text) over a million rows: the
-    # facets in use would each need a sample read from the table; they show no numbers.
+    # Filters beyond the cube (founding years, exhibition, text): the facets in use are
+    # counted (a bounded sample each) only when the results are few; over a million rows
+    # they would cost a sample per facet on every page, and show no numbers instead.
     sample_facets_in_use = False
 
     def cube_counts(self):

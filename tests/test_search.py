@@ -527,3 +527,12 @@ def test_search_query_counts_do_not_grow(client, db, django_assert_num_queries, 
         client.get("/en/search/?q=gizmo&kind=product")
     with django_assert_num_queries(4):  # one query per kind
         client.get("/en/search/suggest?q=giz")
+
+
+def test_facets_in_use_are_counted_beside_a_search_when_results_are_few(client, facet_data):
+    counts = client.get("/en/enterprises/?q=facet&region=liaoning").context["facet_counts"]
+    # Region is in use and the text filter is beyond the cube: counted from a bounded sample.
+    assert named(
+        counts["region"], {"liaoning": facet_data["liaoning"], "anhui": facet_data["anhui"]}
+    ) == {"liaoning": 3, "anhui": 2}
+    assert sum(counts["size"].values()) == 3

@@ -248,7 +248,7 @@ QUERY_COUNTS = {
     "/": 4,
     "/enterprises/": 6,
     # Two more: the form looks up the chosen region and exhibition once each.
-    "/enterprises/?region=liaoning&tier=specialized&listed=no&exhibition=fair&q=Test": 7,
+    "/enterprises/?region=liaoning&tier=specialized&listed=no&exhibition=fair&q=Test": 8,
     # Deep pages cost what the first one does (read backwards from the end).
     "/enterprises/?page=last": 6,
     "/enterprises/?sort=-founded&page=last": 6,
