@@ -84,6 +84,14 @@ def versioned_key(*parts, version):
     return f"directory:{version}:{digest}"
 
 
+def page_key(request):
+    """A page's cache key: host, language and full path; the entry itself carries the
+    version it was rendered under."""
+    parts = (request.get_host(), request.LANGUAGE_CODE, request.get_full_path())
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    return f"directory:page:{digest}"
+
+
 def remember(name, compute, *, version, timeout=PAGE_TIMEOUT):
     """A value computed once per content version (and per language), from the cache."""
     if version is None or not enabled():
@@ -129,13 +137,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        key = versioned_key(
-            "page",
-            request.get_host(),
-            request.LANGUAGE_CODE,
-            request.get_full_path(),
-            version="page",
-        )
+        key = page_key(request)
         version, entry = self.lookup(request, key)
         if version is None:
             return self.get_response(request)
