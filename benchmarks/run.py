@@ -319,6 +319,39 @@ def machine(args):
     )
 
 
+HEADER = """# Benchmarks
+
+Written by `make bench` (100,000 enterprises) and `make bench-million` (1,000,000): each run
+replaces the section of its own scale and keeps the others, and the notes at the end.
+"""
+SCALE_HEADING = re.compile(r"^## ([\d,]+) enterprises$")
+
+
+def report(path, count, section):
+    """The benchmark document with the section for `count` enterprises replaced: sections of
+    other scales and any other (hand-written) sections are kept, largest scale first."""
+    sections = {}
+    if path.exists():
+        current = None
+        for line in path.read_text().splitlines():
+            if line.startswith("## "):
+                current = line
+                sections[current] = []
+            elif current is not None:
+                sections[current].append(line)
+    sections = {heading: "\n".join(lines).strip() for heading, lines in sections.items()}
+    sections[f"## {count:,} enterprises"] = section.split("\n", 1)[1].strip()
+
+    def scale(heading):
+        match = SCALE_HEADING.match(heading)
+        return int(match.group(1).replace(",", "")) if match else None
+
+    scales = sorted((h for h in sections if scale(h)), key=scale, reverse=True)
+    others = [h for h in sections if not scale(h) and h != "## Machine" and h != "## Results"]
+    parts = [HEADER] + [f"{heading}\n\n{sections[heading]}\n" for heading in scales + others]
+    return "\n".join(parts)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--enterprises", type=int, default=100_000)
@@ -328,6 +361,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="reuse already seeded databases")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed the databases, measure nothing"
+    )
     parser.add_argument("--no-redis", action="store_true", help="local-memory cache only")
     parser.add_argument(
         "--no-page-cache",
@@ -339,29 +375,31 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("The benchmark drives load with wrk: apt install wrk")
+    if args.seed_only:
+        for database in args.databases.split(","):
+            env = environment(database, args.enterprises, not args.no_redis)
+            seed(database, args.enterprises, env, args.reuse)
+        return
     tables = []
     for database in args.databases.split(","):
         data = benchmark(database, args.enterprises, args)
         tables.append(table(database, args.enterprises, data))
         print("\n" + tables[-1])
-    report = "\n".join(
+    section = "\n".join(
         [
-            "# Benchmarks",
+            f"## {args.enterprises:,} enterprises",
             "",
-            f"Latest run of `make bench`: {datetime.date.today():%Y-%m-%d}, "
-            f"{args.enterprises:,} demo enterprises (generate_demo_data, seed 1).",
-            "",
-            "## Machine",
+            f"Latest run: {datetime.date.today():%Y-%m-%d}, {args.enterprises:,} demo "
+            "enterprises (generate_demo_data, seed 1).",
             "",
             machine(args),
-            "",
-            "## Results",
             "",
             *tables,
         ]
     )
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(report + "\n")
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report(output, args.enterprises, section))
     print(f"Written to {args.output}")
 
 

@@ -319,11 +319,15 @@ class SearchView(TemplateView):
                 if any(better_counts.values()):
                     query, counts = better, better_counts
                     context.update(query=query, corrections=replacements)
-        context["counts"] = [(k, counts[k.key]) for k in search.KINDS]
-        context["total"] = sum(counts.values())
+        context["counts"] = [(k, int(counts[k.key]), counts[k.key].capped) for k in search.KINDS]
+        context["total"] = sum(int(c) for c in counts.values())
+        context["total_capped"] = any(c.capped for c in counts.values())
         if kind is not None:
+            found = counts[kind.key]
+            # Beyond the ranking window, results are not paged: the best RANK_WINDOW are.
+            shown = min(int(found), search.RANK_WINDOW)
             paginator = Paginator(
-                KnownCount(search.results(kind, query), counts[kind.key]), self.paginate_by
+                KnownCount(search.results(kind, query, matches=found), shown), self.paginate_by
             )
             try:
                 page = paginator.page(self.request.GET.get("page") or 1)
@@ -334,13 +338,19 @@ class SearchView(TemplateView):
                 paginator=paginator,
                 is_paginated=page.has_other_pages(),
                 hits=search.hits(kind, page.object_list, query),
+                found=int(found),
+                found_capped=found.capped,
+                windowed=int(found) > shown,
             )
         else:
             context["groups"] = [
                 (
                     k,
-                    counts[k.key],
-                    search.hits(k, search.results(k, query)[: self.per_kind], query),
+                    int(counts[k.key]),
+                    counts[k.key].capped,
+                    search.hits(
+                        k, search.results(k, query, matches=counts[k.key])[: self.per_kind], query
+                    ),
                 )
                 for k in search.KINDS
                 if counts[k.key]

@@ -4,7 +4,9 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from enterprises import demo
 from enterprises.demo import DEMO_PREFIX, DEMO_SOURCE, Generator, delete_demo_data
 from enterprises.loading import load_directory
 from enterprises.models import (
@@ -144,3 +146,69 @@ def test_command_needs_the_reference_data(db):
 def test_command_refuses_a_negative_count(db):
     with pytest.raises(CommandError):
         call_command("generate_demo_data", "--enterprises", "-1")
+
+
+def index_names(model):
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, model._meta.db_table))
+
+
+PUBLIC_INDEXES = {
+    model: {index.name for index in model._meta.indexes}
+    for model in (Enterprise, Product, Exhibition, PolicyInitiative)
+}
+
+
+def search_index_present(model):
+    return connection.vendor != "postgresql" or f"{model._meta.db_table}_search_gin" in (
+        index_names(model)
+    )
+
+
+def test_large_runs_build_the_indexes_after_the_rows(curated, monkeypatch):
+    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+    seen = {}
+    original = Generator.enterprises
+
+    def watched(self):
+        seen["during"] = {model: index_names(model) for model in PUBLIC_INDEXES}
+        return original(self)
+
+    monkeypatch.setattr(Generator, "enterprises", watched)
+    generate(25)
+    for model, names in PUBLIC_INDEXES.items():
+        assert names and not names & seen["during"][model], model
+        assert names <= index_names(model), model
+        assert search_index_present(model)
+    # The rebuilt indexes serve the pages: a demo enterprise is listed and found.
+    enterprise = Enterprise.objects.filter(slug__startswith=DEMO_PREFIX).first()
+    assert enterprise in engine.results(
+        engine.KINDS_BY_KEY["enterprise"], parse_query(enterprise.name_en)
+    )
+
+
+def test_indexes_come_back_when_generation_fails(curated, monkeypatch):
+    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+
+    def broken(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Generator, "enterprises", broken)
+    with pytest.raises(RuntimeError):
+        generate(25)
+    for model, names in PUBLIC_INDEXES.items():
+        assert names <= index_names(model), model
+        assert search_index_present(model)
+
+
+def test_small_runs_keep_the_indexes_in_place(curated, monkeypatch):
+    seen = {}
+    original = Generator.enterprises
+
+    def watched(self):
+        seen["during"] = index_names(Enterprise)
+        return original(self)
+
+    monkeypatch.setattr(Generator, "enterprises", watched)
+    generate(25)
+    assert PUBLIC_INDEXES[Enterprise] <= seen["during"]

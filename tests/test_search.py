@@ -118,7 +118,7 @@ def test_two_character_words_match_inside_longer_ones(curated):
 
 def test_search_page_groups_results_by_kind_with_counts(client, curated):
     response = client.get("/en/search/?q=robot")
-    counts = {kind.key: n for kind, n in response.context["counts"]}
+    counts = {kind.key: n for kind, n, _capped in response.context["counts"]}
     assert counts == {"enterprise": 3, "product": 3, "policy": 0, "exhibition": 0}
     assert response.context["total"] == 6
     html = response.content.decode()
@@ -516,8 +516,12 @@ def test_operators_are_plain_words(curated):
 # Query counts -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("window", [1_000, 2])
 @pytest.mark.parametrize("size", [2, 9])
-def test_search_query_counts_do_not_grow(client, db, django_assert_num_queries, size):
+def test_search_query_counts_do_not_grow(
+    client, db, django_assert_num_queries, monkeypatch, size, window
+):
+    monkeypatch.setattr(engine, "RANK_WINDOW", window)  # 2: every search is windowed
     for i in range(size * 3):
         maker = EnterpriseFactory(name_en=f"Gizmo Works {i}", slug=f"gizmo-{i}")
         ProductFactory(enterprise=maker, name_en=f"Gizmo {i}", slug=f"gizmo-part-{i}")
@@ -536,3 +540,83 @@ def test_facets_in_use_are_counted_beside_a_search_when_results_are_few(client, 
         counts["region"], {"liaoning": facet_data["liaoning"], "anhui": facet_data["anhui"]}
     ) == {"liaoning": 3, "anhui": 2}
     assert sum(counts["size"].values()) == 3
+
+
+# Bounded work for searches that match very many rows --------------------------------------
+
+
+@pytest.fixture
+def many_gears(db):
+    """Ten enterprises that mention gears in their description only (the lowest keys), and
+    one, created last, that has gears in its name."""
+    body_only = [
+        EnterpriseFactory(
+            slug=f"body-{i}", name_en=f"Works {i}", description_en="We also cut gears."
+        )
+        for i in range(10)
+    ]
+    named = EnterpriseFactory(slug="gear-named", name_en="Gear Masters")
+    return body_only, named
+
+
+def test_counts_stop_at_the_cap_and_say_so(client, many_gears, monkeypatch):
+    monkeypatch.setattr(engine, "COUNT_CAP", 4)
+    counted = engine.counts(parse_query("gear"))
+    assert (counted["enterprise"].n, counted["enterprise"].capped) == (4, True)
+    assert (counted["product"].n, counted["product"].capped) == (0, False)
+    html = client.get("/en/search/", {"q": "gear"}).content.decode()
+    assert "Enterprises (4+)" in html
+    assert "More than 4 results in Enterprises" in html
+    html = client.get("/en/search/", {"q": "gear", "kind": "enterprise"}).content.decode()
+    assert "More than 4 results in Enterprises" in html
+
+
+def test_counts_below_the_cap_are_exact(many_gears, monkeypatch):
+    monkeypatch.setattr(engine, "COUNT_CAP", 11)
+    counted = engine.counts(parse_query("gear"))
+    assert (counted["enterprise"].n, counted["enterprise"].capped) == (11, False)
+
+
+def test_a_windowed_search_still_ranks_a_name_match_first(many_gears, monkeypatch):
+    body_only, named = many_gears
+    monkeypatch.setattr(engine, "RANK_WINDOW", 3)
+    kind = engine.KINDS_BY_KEY["enterprise"]
+    query = parse_query("gear")
+    ranked = list(engine.results(kind, query, matches=engine.counts(query)["enterprise"]))
+    # The name match has the highest key, beyond the first three matches, yet comes first;
+    # then the first three body matches: the window, not all eleven.
+    assert [e.slug for e in ranked] == ["gear-named", "body-0", "body-1", "body-2"]
+
+
+def test_a_window_as_large_as_the_matches_ranks_exactly(many_gears, monkeypatch):
+    kind = engine.KINDS_BY_KEY["enterprise"]
+    query = parse_query("gear")
+    exact = [e.slug for e in engine.results(kind, query)]
+    monkeypatch.setattr(engine, "RANK_WINDOW", 11)
+    windowed = [e.slug for e in engine.results(kind, query, matches=engine.Counted(12))]
+    assert windowed == exact and len(exact) == 11 and exact[0] == "gear-named"
+
+
+def test_a_windowed_kind_pages_only_through_the_window_and_says_why(
+    client, many_gears, monkeypatch
+):
+    monkeypatch.setattr(engine, "RANK_WINDOW", 3)
+    response = client.get("/en/search/", {"q": "gear", "kind": "enterprise"})
+    html = response.content.decode()
+    assert "11 results in Enterprises" in html
+    assert "only 3 of them are listed, best first" in html
+    assert len(response.context["hits"]) == 3
+    assert response.context["paginator"].count == 3
+    # Beyond the window there is no page: a clear 404, not a 500.
+    assert (
+        client.get("/en/search/", {"q": "gear", "kind": "enterprise", "page": 2}).status_code
+        == 404
+    )
+
+
+def test_suggestions_are_taken_from_a_window_of_name_matches(client, many_gears, monkeypatch):
+    monkeypatch.setattr(engine, "RANK_WINDOW", 1)
+    names = [
+        s["name"] for s in client.get("/en/search/suggest", {"q": "gear"}).json()["suggestions"]
+    ]
+    assert names == ["Gear Masters"]

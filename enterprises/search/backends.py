@@ -191,6 +191,40 @@ class Matches(Expression):
         )
 
 
+class InWindow(Expression):
+    """True for the rows among a bounded set of candidates for a query: the first `size`
+    matches (by primary key) within the name, and the first `size` matches anywhere. Rank
+    these and the work per search stays bounded however many rows match, while the best
+    tier (whole query in the name) is still found first whenever there is one."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, queryset, query, size, columns=None):
+        super().__init__()
+        self.queryset, self.query, self.size, self.columns = queryset, query, size, columns
+
+    def candidates(self, columns, connection):
+        rows = matching(self.queryset, self.query, columns).order_by("pk").values("pk")
+        inner = rows[: self.size].query
+        return inner.get_compiler(connection=connection).as_sql()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        pk = connection.ops.quote_name(self.queryset.model._meta.pk.column)
+        if self.columns:
+            sql, params = self.candidates(self.columns, connection)
+            return f"{alias}.{pk} IN (SELECT * FROM ({sql}) AS candidates)", params
+        name_sql, name_params = self.candidates(TIERS[0], connection)
+        all_sql, all_params = self.candidates(None, connection)
+        # Each LIMIT inside its own derived table: SQLite allows no LIMIT in a compound's arm.
+        return (
+            f"{alias}.{pk} IN (SELECT * FROM ({name_sql}) AS by_name "
+            f"UNION SELECT * FROM ({all_sql}) AS anywhere)",
+            [*name_params, *all_params],
+        )
+
+
 def matching(queryset, query, columns=None):
     """The rows of `queryset` whose search document matches `query` (all its terms),
     optionally within some columns only."""
@@ -235,6 +269,13 @@ def with_rank(queryset, query):
 RANKING = ("search_tier", "search_rank", "pk")
 
 
-def ranked(queryset, query):
-    """Matching rows, best first: name matches, then summary matches, then body matches."""
-    return with_rank(matching(queryset, query), query).order_by(*RANKING)
+def ranked(queryset, query, window=None):
+    """Matching rows, best first: name matches, then summary matches, then body matches.
+
+    With a window, only the candidates of InWindow are ranked: for queries that match so
+    many rows that ranking them all would cost more than a page view should."""
+    if window is None:
+        narrowed = matching(queryset, query)
+    else:
+        narrowed = queryset.filter(InWindow(queryset, query, window))
+    return with_rank(narrowed, query).order_by(*RANKING)

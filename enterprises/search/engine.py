@@ -3,14 +3,14 @@
 from dataclasses import dataclass, replace
 
 from django.db import connections
-from django.db.models import Count, Q, Value
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
 from ..richtext import plain
 from ..templatetags.directory import translated_value
-from .backends import RANKING, matching, with_rank
+from .backends import RANKING, InWindow, matching, with_rank
 from .highlight import highlight, snippet
 from .text import allowed_typos, edit_distance, parse_query, stem  # noqa: F401
 
@@ -44,26 +44,58 @@ class Hit:
     snippet: str
 
 
-def counts(query):
-    """{kind key: number of published matches}, in one query."""
+# Counts stop here ("more than 10,000"), as on the lists.
+COUNT_CAP = 10_000
+# Ranking is exact for up to this many matches of a kind; beyond, the best of a bounded set
+# of candidates are shown (see backends.InWindow), and results page only that far.
+RANK_WINDOW = 1_000
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The number of matches of one kind, stopped at COUNT_CAP."""
+
+    n: int
+    capped: bool = False
+
+    def __int__(self):
+        return self.n
+
+    def __bool__(self):
+        return self.n > 0
+
+
+def counts(query, using="default"):
+    """{kind key: Counted}, each count stopped after COUNT_CAP rows, in one query."""
     if not query:
-        return {kind.key: 0 for kind in KINDS}
-    parts = [
-        matching(kind.model.objects.published(), query)
-        .order_by()
-        .annotate(kind=Value(kind.key))
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
+        return {kind.key: Counted(0) for kind in KINDS}
+    connection = connections[using]
+    parts, params = [], []
+    for kind in KINDS:
+        rows = matching(kind.model.objects.published(), query).order_by().values("pk")
+        sql, row_params = rows[: COUNT_CAP + 1].query.get_compiler(using=using).as_sql()
+        # kind.key is one of ours (letters only), so it can be written as a literal.
+        parts.append(f"SELECT '{kind.key}', COUNT(*) FROM ({sql}) AS {kind.key}_matches")
+        params += row_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = dict(cursor.fetchall())
+    return {
+        kind.key: Counted(min(found[kind.key], COUNT_CAP), found[kind.key] > COUNT_CAP)
         for kind in KINDS
-    ]
-    found = dict(parts[0].union(*parts[1:], all=True))
-    return {kind.key: found.get(kind.key, 0) for kind in KINDS}
+    }
 
 
-def results(kind, query, columns=None):
-    """Published matches of one kind, best first, loaded for listing."""
-    return with_rank(matching(kind.queryset(), query, columns), query).order_by(*RANKING)
+def results(kind, query, columns=None, matches=None):
+    """Published matches of one kind, best first, loaded for listing. Given the number of
+    matches, more than RANK_WINDOW are ranked within a bounded window of candidates; with
+    an unknown number (matches=None and columns given: suggestions), always."""
+    queryset = kind.queryset()
+    if (matches is None and columns) or (matches is not None and int(matches) > RANK_WINDOW):
+        narrowed = queryset.filter(InWindow(queryset, query, RANK_WINDOW, columns))
+    else:
+        narrowed = matching(queryset, query, columns)
+    return with_rank(narrowed, query).order_by(*RANKING)
 
 
 def hits(kind, objects, query):
