@@ -4,7 +4,9 @@ queries each kind of page runs. Run with the benchmark's environment (database s
 import json
 import os
 import random
+import statistics
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +32,8 @@ from enterprises.models import (  # noqa: E402
 )
 
 SAMPLES = 400
+# Distinct URLs of each scenario rendered without the cache, for queries and cold times.
+COLD_SAMPLES = 25
 SEARCH_WORDS = [
     "机器人",
     "减速器",
@@ -113,21 +117,26 @@ def main(out_dir, seed=1):
     }
     for name, urls in scenarios.items():
         (out / f"{name}.txt").write_text("\n".join(urls) + "\n")
-    # Queries per request: the most any sampled URL runs, with an empty cache (cold).
+    # Queries per request: the most any sampled URL runs, with an empty cache (cold); and
+    # the time a page takes to render when it is not cached (a miss), median and worst.
     setup_test_environment()
     client = Client()
-    queries = {}
+    queries, cold = {}, {}
     for name, urls in scenarios.items():
-        worst = 0
-        for url in urls[:25]:
+        worst, times = 0, []
+        for url in urls[:COLD_SAMPLES]:
             cache.clear()
+            started = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
             if response.status_code >= 400:
                 raise SystemExit(f"{url} answered {response.status_code}")
             worst = max(worst, len(ctx))
         queries[name] = worst
+        cold[name] = [round(statistics.median(times), 1), round(max(times), 1)]
     (out / "queries.json").write_text(json.dumps(queries))
+    (out / "cold.json").write_text(json.dumps(cold))
     (out / "meta.json").write_text(json.dumps({"enterprises": total, "last_page": last_page}))
 
 

@@ -41,6 +41,7 @@ from .search.backends import (
     fts_table,
     install_statements,
     postgres_install,
+    postgres_uninstall,
     sqlite_uninstall,
 )
 from .search.text import document, document_tokens, syllable_tokens, vocabulary_words
@@ -736,7 +737,7 @@ class Generator:
             for _model, index in indexes:
                 cursor.execute(f"DROP INDEX IF EXISTS {editor.quote_name(index.name)}")
             for model in searchable:
-                cursor.execute(f"DROP INDEX IF EXISTS {model._meta.db_table}_search_gin")
+                cursor.execute(postgres_uninstall(model)[0])  # the index, not the column
         try:
             yield
         finally:
@@ -748,7 +749,8 @@ class Generator:
                 for model, index in indexes:
                     cursor.execute(str(index.create_sql(model, editor)))
                 for model in searchable:
-                    cursor.execute(postgres_install(model)[1])
+                    for statement in postgres_install(model)[1:]:
+                        cursor.execute(statement)
                 if self.vendor == "postgresql":
                     for model in models:
                         cursor.execute(f"ANALYZE {model._meta.db_table}")

@@ -9,7 +9,8 @@ from django.http import QueryDict
 
 from enterprises import pagination
 from enterprises.filters import EnterpriseFilter
-from enterprises.models import Enterprise, Exchange, Size, Status, Tier
+from enterprises.models import Enterprise, Exchange, Product, Size, Status, Tier
+from enterprises.search.backends import ensure_installed
 
 from .factories import EnterpriseFactory, IndustryFactory, RecognitionFactory, RegionFactory
 
@@ -195,6 +196,34 @@ def index_definitions(table):
                 [table],
             )
         return {name: sql or "" for name, sql in cursor.fetchall()}
+
+
+@pytest.mark.parametrize("table", list(EXPECTED_INDEXES))
+def test_the_search_indexes_exist(table):
+    """Full text on both databases: a GIN index on PostgreSQL, an FTS5 table on SQLite."""
+    definitions = index_definitions(table)
+    if connection.vendor == "postgresql":
+        assert "gin (search_vector)" in definitions[f"{table}_search_gin"]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [f"{table}_fts"])
+            (sql,) = cursor.fetchone()
+        assert "fts5(" in sql and "prefix='2 3'" in sql
+
+
+def test_a_missing_search_index_object_is_restored(db):
+    """What migrate's post_migrate hook does: a lost index object is found and rebuilt."""
+    postgres = connection.vendor == "postgresql"
+    lost = "enterprises_product_search_gin" if postgres else "enterprises_product_fts_insert"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP {'INDEX' if postgres else 'TRIGGER'} {lost}")
+    assert ensure_installed(connection, [Product, Enterprise]) == [Product]
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [lost])
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [lost])
+        assert cursor.fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("table", list(EXPECTED_INDEXES))

@@ -9,7 +9,8 @@ Chinese characters, so nothing a visitor types reaches the query syntax.
 import re
 
 from django.db import connections
-from django.db.models import BooleanField, Expression
+from django.db.models import BooleanField, Expression, TextField
+from django.db.models.expressions import RawSQL
 
 COLUMNS = ("search_name", "search_summary", "search_body")
 # name > summary > body
@@ -108,12 +109,14 @@ def ensure_installed(connection, models):
                 )
                 complete = cursor.fetchone()[0] == 3
             elif connection.vendor == "postgresql":
+                table = model._meta.db_table
                 cursor.execute(
-                    "SELECT count(*) FROM information_schema.columns "
-                    "WHERE table_name = %s AND column_name = 'search_vector'",
-                    [model._meta.db_table],
+                    "SELECT (SELECT count(*) FROM information_schema.columns "
+                    "WHERE table_name = %s AND column_name = 'search_vector') + "
+                    "(SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname = %s)",
+                    [table, table, f"{table}_search_gin"],
                 )
-                complete = cursor.fetchone()[0] == 1
+                complete = cursor.fetchone()[0] == 2
             else:
                 continue
             if not complete:
@@ -192,10 +195,15 @@ class Matches(Expression):
 
 
 class InWindow(Expression):
-    """True for the rows among a bounded set of candidates for a query: the first `size`
-    matches (by primary key) within the name, and the first `size` matches anywhere. Rank
-    these and the work per search stays bounded however many rows match, while the best
-    tier (whole query in the name) is still found first whenever there is one."""
+    """True for the rows among a bounded set of candidates for a query, so that ranking them
+    costs the same however many rows match:
+    - SQLite: the first `size` matches (by primary key) within the name, and the first
+      `size` matches anywhere; FTS5 finds name matches through its column filter, so a name
+      match comes first even when names rarely match.
+    - PostgreSQL: the first `size` matches anywhere. Its index cannot tell a name match from
+      another (weights are invisible to the index and to the planner's estimates), so
+      looking for rare name matches would read every match.
+    With `columns` (suggestions), only candidates matching within those columns."""
 
     output_field = BooleanField()
     conditional = True
@@ -209,11 +217,30 @@ class InWindow(Expression):
         inner = rows[: self.size].query
         return inner.get_compiler(connection=connection).as_sql()
 
+    def postgres_candidates(self, columns, connection):
+        """The first `size` matches anywhere, those matching within `columns` kept."""
+        table = self.queryset.model._meta.db_table
+        rows = (
+            matching(self.queryset, self.query)
+            .order_by("pk")
+            .annotate(document=RawSQL(f"{table}.search_vector", [], output_field=TextField()))
+            .values("pk", "document")
+        )
+        sql, params = rows[: self.size].query.get_compiler(connection=connection).as_sql()
+        return (
+            f"SELECT pk FROM ({sql}) AS scanned WHERE document @@ to_tsquery('simple', %s)",
+            [*params, tsquery_expression(self.query, columns)],
+        )
+
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         pk = connection.ops.quote_name(self.queryset.model._meta.pk.column)
-        if self.columns:
-            sql, params = self.candidates(self.columns, connection)
+        postgres = connection.vendor == "postgresql"
+        if self.columns or postgres:
+            if self.columns and postgres:
+                sql, params = self.postgres_candidates(self.columns, connection)
+            else:
+                sql, params = self.candidates(self.columns, connection)
             return f"{alias}.{pk} IN (SELECT * FROM ({sql}) AS candidates)", params
         name_sql, name_params = self.candidates(TIERS[0], connection)
         all_sql, all_params = self.candidates(None, connection)
