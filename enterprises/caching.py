@@ -92,11 +92,13 @@ def page_key(request):
     return f"directory:page:{digest}"
 
 
-def remember(name, compute, *, version, timeout=PAGE_TIMEOUT):
-    """A value computed once per content version (and per language), from the cache."""
+def remember(name, compute, *, version, timeout=PAGE_TIMEOUT, per_language=True):
+    """A value computed once per content version (and per language, unless the value does
+    not depend on it), from the cache."""
     if version is None or not enabled():
         return compute()
-    key = versioned_key(name, translation.get_language(), version=version)
+    language = translation.get_language() if per_language else "any"
+    key = versioned_key(name, language, version=version)
     value = cache.get(key)
     if value is None:
         value = compute()

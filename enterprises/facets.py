@@ -97,7 +97,10 @@ def cube(version):
     cached = _memory.get("cube")
     if cached is not None and cached[0] == version:
         return cached[1]
-    built = Cube(remember("facet-cube", compute_cells, version=version, timeout=7 * 24 * 3600))
+    cells = remember(
+        "facet-cube", compute_cells, version=version, timeout=7 * 24 * 3600, per_language=False
+    )
+    built = Cube(cells)
     _memory["cube"] = (version, built)
     return built
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from .caching import request_version
+from .caching import remember, request_version
 from .facets import cube as facet_cube
 from .filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
 from .models import (
@@ -386,6 +386,16 @@ def suggest(request):
     return response
 
 
+def recognition_counts():
+    """[(year, tier, n)] over the recognitions of published enterprises."""
+    return list(
+        Recognition.objects.filter(enterprise__status=Status.PUBLISHED)
+        .order_by()
+        .values_list("year", "tier")
+        .annotate(n=Count("pk"))
+    )
+
+
 class StatisticsView(TemplateView):
     """Counts across the published directory: by region and tier, industry, size, listing,
     and recognitions per year."""
@@ -423,10 +433,14 @@ class StatisticsView(TemplateView):
             ],
             sizes=[(choice.label, sizes.get(choice.value, 0)) for choice in Size],
             exchanges=[(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
-            recognitions=Recognition.objects.filter(enterprise__status=Status.PUBLISHED)
-            .order_by()
-            .values_list("year", "tier")
-            .annotate(n=Count("pk")),
+            # Counted over every recognition: once per content version, like the cube.
+            recognitions=remember(
+                "recognitions-by-year",
+                recognition_counts,
+                version=request_version(self.request),
+                timeout=7 * 24 * 3600,
+                per_language=False,
+            ),
         )
         by_year = {}
         for year, tier, n in context["recognitions"]:

@@ -13,7 +13,7 @@ from enterprises.loading import load_directory
 from enterprises.models import ContentVersion, Enterprise, Status
 
 from .admin_forms import admin_url, change_form_data
-from .factories import EnterpriseFactory, RegionFactory
+from .factories import EnterpriseFactory, RecognitionFactory, RegionFactory
 from .test_import_export import confirm, csv_file, preview
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,23 @@ class TestNeverStale:
             )
         assert "待发布企业" in fetch(visitor, "/enterprises/").content.decode()
         assert fetch(visitor, "/").content != home_before
+
+    def test_statistics_figures_are_computed_once_per_version_and_follow_changes(
+        self, visitor, commits
+    ):
+        with commits():
+            RecognitionFactory(year=2021)
+        fetch(visitor, "/statistics/")
+        # The other language renders a new page, but reuses the figures of this version:
+        # one query fewer (the recognitions; the cube is kept in memory as well).
+        with CaptureQueriesContext(connection) as queries:
+            english = fetch(visitor, "/en/statistics/")
+        assert not any("enterprises_recognition" in q["sql"] for q in queries.captured_queries)
+        assert english.context["recognition_years"][0][0] == 2021
+        with commits():
+            RecognitionFactory(year=2023)
+        years = fetch(visitor, "/en/statistics/").context["recognition_years"]
+        assert [year for year, _counts in years] == [2023, 2021]
 
     def test_unpublishing_hides_the_page_at_once(self, visitor, publisher_client, commits):
         firm = EnterpriseFactory()
