@@ -294,15 +294,3 @@ def with_rank(queryset, query):
 
 
 RANKING = ("search_tier", "search_rank", "pk")
-
-
-def ranked(queryset, query, window=None):
-    """Matching rows, best first: name matches, then summary matches, then body matches.
-
-    With a window, only the candidates of InWindow are ranked: for queries that match so
-    many rows that ranking them all would cost more than a page view should."""
-    if window is None:
-        narrowed = matching(queryset, query)
-    else:
-        narrowed = queryset.filter(InWindow(queryset, query, window))
-    return with_rank(narrowed, query).order_by(*RANKING)

@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
+from ..pagination import COUNT_CAP  # counts stop there ("more than 10,000"), as on the lists
 from ..richtext import plain
 from ..templatetags.directory import translated_value
 from .backends import RANKING, InWindow, matching, with_rank
@@ -44,8 +45,6 @@ class Hit:
     snippet: str
 
 
-# Counts stop here ("more than 10,000"), as on the lists.
-COUNT_CAP = 10_000
 # Ranking is exact for up to this many matches of a kind; beyond, the best of a bounded set
 # of candidates are shown (see backends.InWindow), and results page only that far.
 RANK_WINDOW = 1_000
