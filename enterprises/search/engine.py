@@ -64,19 +64,18 @@ class Counted:
         return self.n > 0
 
 
-def counts(query, using="default"):
+def counts(query):
     """{kind key: Counted}, each count stopped after COUNT_CAP rows, in one query."""
     if not query:
         return {kind.key: Counted(0) for kind in KINDS}
-    connection = connections[using]
     parts, params = [], []
     for kind in KINDS:
         rows = matching(kind.model.objects.published(), query).order_by().values("pk")
-        sql, row_params = rows[: COUNT_CAP + 1].query.get_compiler(using=using).as_sql()
+        sql, row_params = rows[: COUNT_CAP + 1].query.get_compiler(rows.db).as_sql()
         # kind.key is one of ours (letters only), so it can be written as a literal.
         parts.append(f"SELECT '{kind.key}', COUNT(*) FROM ({sql}) AS {kind.key}_matches")
         params += row_params
-    with connection.cursor() as cursor:
+    with connections[rows.db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         found = dict(cursor.fetchall())
     return {
