@@ -10,8 +10,9 @@ from django.db.models import Case, CharField, Count, Value, When
 from django.db.models.functions import Cast
 from django.forms.utils import flatatt
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .caching import request_version
@@ -35,9 +36,18 @@ from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
+# Choice lists of related rows (regions, industries, exhibitions) of the current content
+# version, per language, kept in each process: {key: [(pk, value, label)]}.
+_choices = {}
 # Facet counts are taken from the database over at most this many rows per facet.
 FACET_LIVE_LIMIT = 2_000
 ANY = _("any")
+
+
+def set_choices(field, choices):
+    """Give a model choice field a fixed list of (value, label): Django's own setter, past
+    django-filter's, which would wrap the list in a queryset iterator."""
+    forms.ChoiceField.choices.fset(field, choices)
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -69,20 +79,27 @@ class FastSelect(forms.Select):
     the exhibition filter alone can have hundreds of options on every list page."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                parts.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"],
-                        flatatt(option["attrs"]),
-                        option["label"],
-                    )
-                )
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = set(self.format_value(value))
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for option_value, label in self.flat_choices():
+            option_value = "" if option_value is None else str(option_value)
+            chosen = " selected" if option_value in selected else ""
+            parts.append(
+                f'<option value="{conditional_escape(option_value)}"{chosen}>'
+                f"{conditional_escape(label)}</option>"
+            )
+            if chosen and not self.allow_multiple_selected:
+                selected = set()
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+    def flat_choices(self):
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                yield from label  # an option group: its options, flattened
+            else:
+                yield option_value, label
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -149,6 +166,46 @@ class DirectoryFilterSet(django_filters.FilterSet):
     @property
     def version(self):
         return request_version(self.request) if self.request is not None else None
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_choices_set", False):
+            self._choices_set = True
+            self.remember_choices(form)
+        return form
+
+    def remember_choices(self, form):
+        """Give each related-row select the choice list of this content version, built once
+        per process and language rather than read and turned into model instances on every
+        page (hundreds of exhibitions). Choosing a value still checks it in the database."""
+        version = self.version
+        if version is None:
+            return
+        self._choice_rows = {}
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            key = (type(self).__name__, name, get_language(), version)
+            rows = _choices.get(key)
+            if rows is None:
+                if len(_choices) > 64:
+                    _choices.clear()  # older versions
+                to_field = field.to_field_name or "pk"
+                rows = [
+                    (str(obj.pk), getattr(obj, to_field), field.label_from_instance(obj))
+                    for obj in field.queryset
+                ]
+                _choices[key] = rows
+            self._choice_rows[name] = rows
+            set_choices(field, self.choice_list(field, rows))
+
+    @staticmethod
+    def choice_list(field, rows, label=None):
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return empty + [
+            (value, text if label is None else label(text, pk)) for pk, value, text in rows
+        ]
 
     def cube_counts(self):
         """Counts from the facet cube, where the list has one: ({facet: counts}, total)."""
@@ -265,7 +322,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
                     f"{label} ({number_format(by_value.get(str(value), 0), force_grouping=True)})"
                 )
 
-            if isinstance(field, forms.ModelChoiceField):
+            rows = getattr(self, "_choice_rows", {}).get(name)
+            if rows is not None:
+                set_choices(field, self.choice_list(field, rows, labelled))
+            elif isinstance(field, forms.ModelChoiceField):
                 field.label_from_instance = lambda obj, labelled=labelled: labelled(obj, obj.pk)
             else:
                 field.choices = [

@@ -53,12 +53,17 @@ def staff_client(client, admin_user):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """No cached page or figure outlives its test."""
+    """No cached page or figure outlives its test (nor what processes keep in memory: a
+    version number can come back in the next test's rolled-back database)."""
     from django.core.cache import cache
 
-    cache.clear()
+    from enterprises import facets, filters
+
+    for clear in (cache.clear, facets._memory.clear, filters._choices.clear):
+        clear()
     yield
-    cache.clear()
+    for clear in (cache.clear, facets._memory.clear, filters._choices.clear):
+        clear()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from enterprises.loading import load_directory
 from enterprises.models import ContentVersion, Enterprise, Status
 
 from .admin_forms import admin_url, change_form_data
-from .factories import EnterpriseFactory, RecognitionFactory, RegionFactory
+from .factories import EnterpriseFactory, ExhibitionFactory, RecognitionFactory, RegionFactory
 from .test_import_export import confirm, csv_file, preview
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,31 @@ class TestNeverStale:
             RecognitionFactory(year=2023)
         years = fetch(visitor, "/en/statistics/").context["recognition_years"]
         assert [year for year, _counts in years] == [2023, 2021]
+
+    def test_filter_choices_are_read_once_per_version_and_follow_changes(self, visitor, commits):
+        with commits():
+            EnterpriseFactory(region=RegionFactory(code="21", name_en="Liaoning"))
+            ExhibitionFactory(name_en="First fair", slug="first-fair")
+        fetch(visitor, "/en/enterprises/")
+        # Another page of the same version: the region, industry and exhibition choices come
+        # from memory, still labelled with their counts.
+        with CaptureQueriesContext(connection) as queries:
+            page = fetch(visitor, "/en/enterprises/?sort=name").content.decode()
+        assert not any('FROM "enterprises_exhibition"' in q["sql"] for q in queries)
+        assert not any('FROM "enterprises_region"' in q["sql"] for q in queries)
+        assert '<option value="first-fair">First fair</option>' in page
+        assert '<option value="region-21">Liaoning (1)</option>' in page
+        with commits():
+            ExhibitionFactory(name_en="Second fair", slug="second-fair")
+        page = fetch(visitor, "/en/enterprises/?sort=founded").content.decode()
+        assert '<option value="second-fair">Second fair</option>' in page
+        # A chosen value is still checked in the database, and marked as chosen.
+        page = fetch(visitor, "/en/enterprises/?exhibition=second-fair").content.decode()
+        assert '<option value="second-fair" selected>' in page
+        assert (
+            "Select a valid choice"
+            in fetch(visitor, "/en/enterprises/?exhibition=gone-fair").content.decode()
+        )
 
     def test_unpublishing_hides_the_page_at_once(self, visitor, publisher_client, commits):
         firm = EnterpriseFactory()
