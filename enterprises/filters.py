@@ -216,6 +216,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
     # Count the facets in use too (a bounded sample each), however many the results.
     sample_facets_in_use = True
 
+    def count_facets_in_use(self, few):
+        """Whether to count the choices of the facets in use (a bounded sample each)."""
+        return self.sample_facets_in_use or few
+
     def row_facets(self):
         """Facets counted from the result rows themselves: one value per row."""
         return [
@@ -232,6 +236,13 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 self.qs.order_by().values_list("pk", *columns)[: FACET_LIVE_LIMIT + 1]
             )
         return self._live_rows
+
+    def result_rows(self):
+        """The results, when they are few, as a queryset of their primary keys: counting
+        related rows (exhibits) for them starts from these rows rather than searching the
+        table for the results again."""
+        pks = [row[0] for row in self.live_rows()]
+        return self.queryset.model._default_manager.filter(pk__in=pks).order_by()
 
     def result_total(self):
         """(number of results, whether it is capped at COUNT_CAP), computed once: from the
@@ -291,8 +302,10 @@ class DirectoryFilterSet(django_filters.FilterSet):
                         value = None if row[position] is None else str(row[position])
                         tally[value] = tally.get(value, 0) + 1
                 elif few:
-                    parts.append(self.grouped(self.filtered_except(name), name))
-            elif (self.sample_facets_in_use or few) and not source.startswith("count_"):
+                    # The rows read for the total when there are (no cube); else the filters.
+                    rows = self.result_rows() if cube is None else self.filtered_except(name)
+                    parts.append(self.grouped(rows, name))
+            elif self.count_facets_in_use(few) and not source.startswith("count_"):
                 # Under the other filters: a set of unknown size, so read a bounded sample
                 # and drop the counts if it was cut short.
                 others = self.filtered_except(name)
@@ -397,9 +410,18 @@ class EnterpriseFilter(DirectoryFilterSet):
         form = EnterpriseFilterForm
 
     # Filters beyond the cube (founding years, exhibition, text): the facets in use are
-    # counted (a bounded sample each) only when the results are few; over a million rows
-    # they would cost a sample per facet on every page, and show no numbers instead.
+    # counted (a bounded sample each) only when the results are few and the directory is
+    # small. Each sample searches the rows under the other filters for up to 2,001 matches,
+    # and when those are sparse (a rare exchange, a narrow range of years) that reads a
+    # large part of a big table; there the facets in use show no numbers instead.
     sample_facets_in_use = False
+    SAMPLE_UP_TO = 50_000
+
+    def count_facets_in_use(self, few):
+        # The size from the cube of this version (in memory); with the cache off there is
+        # no cube at hand, and counting the table would cost what the samples save.
+        version = self.version
+        return few and version is not None and facet_cube(version).total <= self.SAMPLE_UP_TO
 
     def cube_counts(self):
         if not hasattr(self, "_cube_counts"):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise, Product, Recognition, Status, Tier
@@ -534,13 +535,34 @@ def test_search_query_counts_do_not_grow(
         client.get("/en/search/suggest?q=giz")
 
 
-def test_facets_in_use_are_counted_beside_a_search_when_results_are_few(client, facet_data):
+def test_facets_in_use_are_counted_beside_a_search_when_results_are_few(
+    client, facet_data, settings
+):
+    settings.DIRECTORY_CACHE = True  # the cube of the version tells the directory's size
     counts = client.get("/en/enterprises/?q=facet&region=liaoning").context["facet_counts"]
     # Region is in use and the text filter is beyond the cube: counted from a bounded sample.
     assert named(
         counts["region"], {"liaoning": facet_data["liaoning"], "anhui": facet_data["anhui"]}
     ) == {"liaoning": 3, "anhui": 2}
     assert sum(counts["size"].values()) == 3
+
+
+def test_in_a_large_directory_facets_in_use_beyond_the_cube_are_not_sampled(
+    client, facet_data, settings, monkeypatch
+):
+    """A sample reads the rows under the other filters until it has 2,001: over a million
+    rows with sparse filters that is a large part of the table, so big directories skip it
+    (the choices show no numbers) while the facets not in use are still counted."""
+    settings.DIRECTORY_CACHE = True
+    monkeypatch.setattr(EnterpriseFilter, "SAMPLE_UP_TO", 2)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/enterprises/?q=facet&region=liaoning")
+    counts = response.context["facet_counts"]
+    assert counts["region"] == {}
+    assert sum(counts["size"].values()) == 3
+    assert response.context["paginator"].count == 3
+    # No query reads the enterprises under the filters other than the region.
+    assert not any("LIMIT 2001) GROUP BY" in q["sql"] for q in queries.captured_queries)
 
 
 # Bounded work for searches that match very many rows --------------------------------------

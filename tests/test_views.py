@@ -247,8 +247,10 @@ def build_directory(size):
 QUERY_COUNTS = {
     "/": 4,
     "/enterprises/": 6,
-    # Two more: the form looks up the chosen region and exhibition once each.
-    "/enterprises/?region=liaoning&tier=specialized&listed=no&exhibition=fair&q=Test": 8,
+    # Two more: the form looks up the chosen region and exhibition once each; one fewer:
+    # with the cache off there is no cube to size the directory, so no sample of the
+    # facets in use (see test_search).
+    "/enterprises/?region=liaoning&tier=specialized&listed=no&exhibition=fair&q=Test": 7,
     # Deep pages cost what the first one does (read backwards from the end).
     "/enterprises/?page=last": 6,
     "/enterprises/?sort=-founded&page=last": 6,

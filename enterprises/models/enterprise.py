@@ -61,7 +61,9 @@ class EnterpriseQuerySet(SlugQuerySet):
     def listed(self, exchange=None):
         if exchange:
             return self.filter(exchange=exchange)
-        return self.exclude(exchange="")
+        # A range rather than "not empty": an index on the exchange can answer it (listed
+        # firms are a few percent, and NOT = reads every row).
+        return self.filter(exchange__gt="")
 
     def unlisted(self):
         return self.filter(exchange="")
