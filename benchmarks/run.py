@@ -112,17 +112,7 @@ def seed(database, count, env, reuse):
         "seconds": round(time.monotonic() - started, 1),
         "peak_mb": int(peak.group(1)) if peak else None,
     }
-    if database == "postgres":
-        run(
-            [
-                PYTHON,
-                "manage.py",
-                "shell",
-                "-c",
-                "from django.db import connection; connection.cursor().execute('ANALYZE')",
-            ],
-            env,
-        )
+    # (generate_demo_data gathers the planner's statistics itself, on both databases.)
     run([PYTHON, "manage.py", "compile_translations"], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
     marker.write_text(json.dumps(info))

@@ -713,8 +713,23 @@ class Generator:
             self.policies()
             self.enterprises()
         self.vocabulary()
+        self.vacuum()
         # Bulk inserts send no signals: say that the content changed (cached pages, counts).
         bump_version()
+
+    TABLES = (Enterprise, Product, Recognition, Exhibit)
+
+    def vacuum(self):
+        """On PostgreSQL, outside a transaction: mark the new rows all-visible (and refresh
+        the statistics) now rather than whenever autovacuum comes by, so that the indexes
+        can answer without visiting the table (the exhibitors of an exhibition: 65 ms rather
+        than 150 ms at a million enterprises)."""
+        connection = connections[self.using]
+        if self.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for model in self.TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
     @contextmanager
     def indexes_suspended(self):

@@ -138,6 +138,20 @@ def test_background_writer_gives_the_same_rows(transactional_db):
     assert demo_rows() == background
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+def test_postgresql_tables_are_vacuumed_after_a_run(transactional_db):
+    load_directory()
+    Generator(30, seed=5).run()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [[model._meta.db_table for model in Generator.TABLES]],
+        )
+        visible = dict(cursor.fetchall())
+    assert len(visible) == 4 and all(pages > 0 for pages in visible.values()), visible
+
+
 def test_command_needs_the_reference_data(db):
     with pytest.raises(CommandError, match="load_directory"):
         call_command("generate_demo_data", "--enterprises", "5")
