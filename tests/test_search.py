@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise, Product, Recognition, Status, Tier
-from enterprises.search import engine
+from enterprises.search import backends, engine
 from enterprises.search.text import parse_query
 from tests.factories import (
     EnterpriseFactory,
@@ -662,3 +662,64 @@ def test_suggestions_are_taken_from_a_window_of_name_matches(client, many_gears,
     monkeypatch.setattr(engine, "RANK_WINDOW", 1)
     # SQLite looks for the first name match; PostgreSQL looks among the first match only.
     assert suggested() == (["Gear Masters"] if connection.vendor == "sqlite" else [])
+
+
+# The tiers of the ranking ------------------------------------------------------------------
+
+
+@pytest.fixture
+def split_words(db):
+    """Queries of two words, one in the name and the other only further down."""
+    EnterpriseFactory(
+        slug="split-1", name_en="Precision Works", summary_en="Makes reducers for robots."
+    )
+    EnterpriseFactory(
+        slug="split-2", name_en="Reducer Works", description_en="Precision machining."
+    )
+    EnterpriseFactory(slug="split-3", name_zh_hans="精密机器人公司", summary_zh_hans="减速器")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "精密 减速器",
+        "precision reducer",
+        "reducer precision",
+        "robot precision",
+        "机器人",
+        "精密",
+        "减速器",
+        "新材料",
+        "沈阳",
+        "robot",
+        "robo",
+        "gears",
+        "precision reducer",
+        "zhongxing",
+        "zx",
+        "jiqiren",
+        "Liaoning",
+        "specialized",
+    ],
+)
+@pytest.mark.parametrize("model", [Enterprise, Product])
+def test_ranking_tiers_are_the_index_matches_within_the_name_and_summary(
+    curated, many_gears, split_words, raw, model
+):
+    """A row's tier (0: the whole query matches in its name; 1: in name and summary) is
+    the same as what the search index finds within those columns."""
+    query = parse_query(raw)
+    queryset = model.objects.published()
+    ranked = dict(
+        backends.with_rank(backends.matching(queryset, query), query).values_list(
+            "pk", "search_tier"
+        )
+    )
+    in_name = set(
+        backends.matching(queryset, query, backends.TIERS[0]).values_list("pk", flat=True)
+    )
+    in_summary = set(
+        backends.matching(queryset, query, backends.TIERS[1]).values_list("pk", flat=True)
+    )
+    expected = {pk: 0 if pk in in_name else 1 if pk in in_summary else 2 for pk in ranked}
+    assert ranked == expected

@@ -213,7 +213,7 @@ class InWindow(Expression):
         self.queryset, self.query, self.size, self.columns = queryset, query, size, columns
 
     def candidates(self, columns, connection):
-        rows = matching(self.queryset, self.query, columns).order_by("pk").values("pk")
+        rows = first_matches(self.queryset, self.query, columns, ordered=True)
         inner = rows[: self.size].query
         return inner.get_compiler(connection=connection).as_sql()
 
@@ -260,6 +260,48 @@ def matching(queryset, query, columns=None):
     return queryset.filter(Matches(queryset.model, query, columns))
 
 
+def first_matches(queryset, query, columns=None, ordered=False):
+    """The primary keys of the rows of `queryset` matching `query`, to be sliced: a count
+    or a window reads only as many index entries as it keeps. In key order if `ordered`.
+
+    On SQLite the rows are joined to the FTS5 table, which then drives the query and stops
+    at the LIMIT (in rowid order, which it gives for free); `id IN (SELECT rowid ... MATCH)`
+    would first read every match: a tenth of a second for a common word in three million
+    products, where the join reads ten thousand in 12 ms."""
+    if not query:
+        return queryset.none().values("pk")
+    if vendor_of(queryset) == "postgresql":
+        rows = matching(queryset, query, columns)
+        return (rows.order_by("pk") if ordered else rows.order_by()).values("pk")
+    table, fts = queryset.model._meta.db_table, fts_table(queryset.model)
+    rows = queryset.order_by().extra(
+        tables=[fts],
+        where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+        params=[fts5_expression(query, columns)],
+        order_by=[f"{fts}.rowid"] if ordered else None,
+    )
+    return rows.values("pk")
+
+
+def contains_tokens(table, query, columns):
+    """SQLite: (condition, params) true where every term of the query matches within one of
+    `columns`, tested on the row's own documents (space-separated tokens, as FTS5 reads
+    them) rather than by reading every match of the index: the tiers of the ranking cost
+    a test per ranked row, however many rows match in the whole table."""
+    groups, params = [], []
+    for term in query.terms:
+        patterns = [f"% {checked(w)} %" for w in term.words]
+        patterns += [f"% {checked(p)}%" for p in term.prefixes]
+        patterns += ["% " + " ".join(checked(t) for t in phrase) + " %" for phrase in term.phrases]
+        options = []
+        for column in columns:
+            for pattern in patterns:
+                options.append(f"(' ' || {table}.{column} || ' ') LIKE %s")
+                params.append(pattern)
+        groups.append("(" + " OR ".join(options) + ")")
+    return "(" + " AND ".join(groups) + ")", params
+
+
 def with_rank(queryset, query):
     """Annotate the ranking on a queryset already narrowed by matching(): `search_tier`
     (0: the whole query matches in the name; 1: in name and summary; 2: only with the
@@ -279,14 +321,15 @@ def with_rank(queryset, query):
         )
     # bm25() needs the FTS5 table joined; ranking is for top-level queries, never subqueries.
     fts = fts_table(queryset.model)
-    within = f"{table}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+    name, name_params = contains_tokens(table, query, TIERS[0])
+    summary, summary_params = contains_tokens(table, query, TIERS[1])
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     return queryset.extra(
         select={
-            "search_tier": f"CASE WHEN {within} THEN 0 WHEN {within} THEN 1 ELSE 2 END",
+            "search_tier": f"CASE WHEN {name} THEN 0 WHEN {summary} THEN 1 ELSE 2 END",
             "search_rank": f"bm25({fts}, {weights})",
         },
-        select_params=[fts5_expression(query, columns) for columns in TIERS],
+        select_params=[*name_params, *summary_params],
         tables=[fts],
         where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
         params=[fts5_expression(query)],

@@ -11,7 +11,7 @@ from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTe
 from ..pagination import COUNT_CAP  # counts stop there ("more than 10,000"), as on the lists
 from ..richtext import plain
 from ..templatetags.directory import translated_value
-from .backends import RANKING, InWindow, matching, with_rank
+from .backends import RANKING, InWindow, first_matches, matching, with_rank
 from .highlight import highlight, snippet
 from .text import allowed_typos, edit_distance, parse_query, stem  # noqa: F401
 
@@ -70,7 +70,7 @@ def counts(query):
         return {kind.key: Counted(0) for kind in KINDS}
     parts, params = [], []
     for kind in KINDS:
-        rows = matching(kind.model.objects.published(), query).order_by().values("pk")
+        rows = first_matches(kind.model.objects.published(), query)
         sql, row_params = rows[: COUNT_CAP + 1].query.get_compiler(rows.db).as_sql()
         # kind.key is one of ours (letters only), so it can be written as a literal.
         parts.append(f"SELECT '{kind.key}', COUNT(*) FROM ({sql}) AS {kind.key}_matches")
