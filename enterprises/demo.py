@@ -8,9 +8,12 @@ seed gives the same data.
 """
 
 import datetime
+import multiprocessing as mp
+import os
 import queue
 import random
 import threading
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -50,6 +53,8 @@ from .validators import credit_code_check_character, org_code_check_character
 DEMO_PREFIX = "demo-"
 DEMO_SOURCE = "demo-data"
 CHUNK = 5000
+# From this many enterprises on, chunks are made by other processes while this one writes.
+PARALLEL_FROM = 20_000
 # From this many enterprises on, indexes are built after the rows rather than kept up to date.
 SUSPEND_INDEXES_FROM = 50_000
 ANCHOR = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -343,10 +348,25 @@ def translated(**fields):
     return out
 
 
+# The most rows of each kind one enterprise gets (its block of ids in a chunk).
+CHUNK_MODELS = {Enterprise: 1, Product: 5, Recognition: 3, Exhibit: 1}
+
+# The generator a forked pool works for (set in the parent just before forking).
+_forked = None
+
+
+def _make_chunk(k):
+    return _forked.chunk(k)
+
+
 class Generator:
-    def __init__(self, count, seed=1, using="default", stdout=None, background=True):
+    def __init__(
+        self, count, seed=1, using="default", stdout=None, background=True, processes=None
+    ):
         self.count, self.seed, self.using = count, seed, using
         self.background = background
+        # Processes making chunks: None decides by the size of the run, 0 makes them here.
+        self.processes = processes
         self.random = random.Random(seed)
         self.stdout = stdout
         # A fixed "now", so that the same seed gives exactly the same rows.
@@ -382,8 +402,9 @@ class Generator:
         if self.stdout is not None:
             self.stdout.write(message)
 
-    def when(self):
-        return self.moments[self.random.randrange(len(self.moments))]
+    def when(self, r=None):
+        r = r or self.random
+        return self.moments[r.randrange(len(self.moments))]
 
     # Reference rows -------------------------------------------------------------------
 
@@ -535,27 +556,91 @@ class Generator:
     # The bulk: enterprises with products, recognitions and exhibits ------------------
 
     def enterprises(self):
-        writers = {
-            model: Writer(model, self.using)
-            for model in (Enterprise, Product, Recognition, Exhibit)
-        }
-        ids = {model: writer.next_id() for model, writer in writers.items()}
-        with ChunkWriter(writers, self.using, background=self.background) as sink:
+        """Enterprises with their products, recognitions and exhibits, in chunks. Chunk k
+        draws from its own random stream (seed and k) and its own blocks of ids, so the
+        rows are the same whether the chunks are made here or by other processes; tickers,
+        which must stay unique, are handed out here in chunk order."""
+        writers = {model: Writer(model, self.using) for model in CHUNK_MODELS}
+        self.first_ids = {model: writer.next_id() for model, writer in writers.items()}
+        self.columns = {model: writer.columns for model, writer in writers.items()}
+        self.empty = {model: writer.empty for model, writer in writers.items()}
+        chunks = range((self.count + CHUNK - 1) // CHUNK)
+        with (
+            self.chunk_source(chunks) as made,
+            ChunkWriter(writers, self.using, background=self.background) as sink,
+        ):
             done = 0
-            while done < self.count:
-                size = min(CHUNK, self.count - done)
-                rows = {model: [] for model in writers}
-                for _ in range(size):
-                    self.one_enterprise(writers, ids, rows)
+            for rows in made:
+                self.hand_out_tickers(rows[Enterprise])
                 sink.put(rows)
-                done += size
+                done += len(rows[Enterprise])
                 if done % 100000 == 0 or done == self.count:
                     self.say(f"  {done} enterprises")
         for writer in writers.values():
             writer.reset_sequence()
 
-    def one_enterprise(self, writers, ids, rows):
-        r = self.random
+    @contextmanager
+    def chunk_source(self, chunks):
+        """The chunks' rows in order: made here, or by a pool of processes (forked, so that
+        they share this generator's prepared names; they never touch the database), with
+        at most a few chunks in flight, so that memory stays bounded."""
+        processes = self.processes
+        if processes is None:
+            wanted = self.count >= PARALLEL_FROM and "fork" in mp.get_all_start_methods()
+            processes = max(1, min(4, (os.cpu_count() or 1) - 1)) if wanted else 0
+        if not processes:
+            yield (self.chunk(k) for k in chunks)
+            return
+        global _forked
+        _forked = self
+        try:
+            with mp.get_context("fork").Pool(processes) as pool:
+
+                def made():
+                    pending = deque()
+                    for k in chunks:
+                        pending.append(pool.apply_async(_make_chunk, (k,)))
+                        if len(pending) > processes + 1:
+                            yield pending.popleft().get()
+                    while pending:
+                        yield pending.popleft().get()
+
+                yield made()
+        finally:
+            _forked = None
+
+    def chunk(self, k):
+        """The rows of chunk k: {model: [row tuples]}."""
+        r = random.Random(f"{self.seed}:{k}")
+        size = min(CHUNK, self.count - k * CHUNK)
+        ids = {
+            model: self.first_ids[model] + k * CHUNK * per_enterprise
+            for model, per_enterprise in CHUNK_MODELS.items()
+        }
+        rows = {model: [] for model in CHUNK_MODELS}
+        for _ in range(size):
+            self.one_enterprise(r, ids, rows)
+        return rows
+
+    def row(self, model, **values):
+        row = self.empty[model].copy()
+        row.update(values)
+        return tuple(row.values())
+
+    def hand_out_tickers(self, rows):
+        """Give each listed enterprise of a chunk the next free ticker of its exchange (in
+        chunk order, so reproducibly); when an exchange has none left, it stays unlisted."""
+        columns = self.columns[Enterprise]
+        exchange_at, ticker_at = columns.index("exchange"), columns.index("ticker")
+        for index, row in enumerate(rows):
+            code = row[exchange_at]
+            if code:
+                ticker = next(self.tickers[code], "")
+                row = list(row)
+                row[exchange_at], row[ticker_at] = (code if ticker else ""), ticker
+                rows[index] = tuple(row)
+
+    def one_enterprise(self, r, ids, rows):
         eid = ids[Enterprise]
         ids[Enterprise] += 1
         city_index = r.randrange(len(self.cities))
@@ -596,15 +681,14 @@ class Generator:
             tiers = tiers[1:]  # first recognised above the lowest rung
         tiers = tiers[:3]
         top = tiers[-1]
-        exchange, ticker = "", ""
+        exchange = ""  # the ticker is handed out later, in order (hand_out_tickers)
         roll = r.random()
         for code, share, _ranges in LISTINGS:
             if roll < share:
-                ticker = next(self.tickers[code], "")
-                exchange = code if ticker else ""
+                exchange = code
                 break
             roll -= share
-        created = self.when()
+        created = self.when(r)
         region_zh, region_en = self.region_names[region_id]
         summary_tokens = [
             *_tokens(*summary),
@@ -613,10 +697,11 @@ class Generator:
             *_tokens(*self.tier_labels[top]),
         ]
         rows[Enterprise].append(
-            writers[Enterprise].row(
+            self.row(
+                Enterprise,
                 id=eid,
                 created_at=created,
-                updated_at=max(created, self.when()),
+                updated_at=max(created, self.when(r)),
                 status=Status.PUBLISHED if r.random() < 0.97 else Status.DRAFT,
                 slug=f"{DEMO_PREFIX}{eid}",
                 credit_code="",
@@ -626,7 +711,7 @@ class Generator:
                 size=self.weighted_sizes[r.randrange(len(self.weighted_sizes))],
                 website="",
                 exchange=exchange,
-                ticker=ticker,
+                ticker="",
                 tier=top,
                 search_name=document(name_tokens),
                 search_summary=document(summary_tokens),
@@ -639,7 +724,8 @@ class Generator:
         year = r.randrange(2018, 2023)
         for step, tier in enumerate(tiers):
             rows[Recognition].append(
-                writers[Recognition].row(
+                self.row(
+                    Recognition,
                     id=self.take(ids, Recognition),
                     created_at=created,
                     updated_at=created,
@@ -660,7 +746,8 @@ class Generator:
             model_code = f"{brand_part.en[:2].upper()}-{r.randrange(100, 999)}"
             pname = (f"{part.zh} {model_code}", f"{part.en.capitalize()} {model_code}")
             rows[Product].append(
-                writers[Product].row(
+                self.row(
+                    Product,
                     id=pid,
                     created_at=created,
                     updated_at=created,
@@ -678,7 +765,8 @@ class Generator:
             )
             if index == 0 and r.random() < 0.35:
                 rows[Exhibit].append(
-                    writers[Exhibit].row(
+                    self.row(
+                        Exhibit,
                         id=self.take(ids, Exhibit),
                         created_at=created,
                         updated_at=created,

@@ -340,7 +340,7 @@ class SearchView(TemplateView):
                 hits=search.hits(kind, page.object_list, query),
                 found=int(found),
                 found_capped=found.capped,
-                windowed=int(found) > shown,
+                windowed=search.windowed(found),
             )
         else:
             context["groups"] = [

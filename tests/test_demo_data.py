@@ -1,5 +1,7 @@
 """The demo-data generator: reproducible, related, marked, searchable, removable."""
 
+import io
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -136,6 +138,26 @@ def test_background_writer_gives_the_same_rows(transactional_db):
     delete_demo_data()
     Generator(30, seed=5, background=False).run()
     assert demo_rows() == background
+
+
+def test_other_processes_make_the_same_rows(curated, monkeypatch):
+    """Chunks made by a pool of processes (five chunks here, the last one short) give
+    exactly the rows made in this process: each chunk has its own random stream and ids."""
+    monkeypatch.setattr(demo, "CHUNK", 7)
+    Generator(31, seed=9, background=False, processes=2).run()
+    parallel = demo_rows()
+    assert Enterprise.objects.filter(slug__startswith=DEMO_PREFIX).count() == 31
+    delete_demo_data()
+    Generator(31, seed=9, background=False, processes=0).run()
+    assert demo_rows() == parallel
+
+
+def test_the_command_takes_a_number_of_processes(curated):
+    out = io.StringIO()
+    call_command("generate_demo_data", "--enterprises", "12", "--processes", "1", stdout=out)
+    assert "Generated 12 demo enterprises" in out.getvalue()
+    with pytest.raises(CommandError, match="--processes"):
+        call_command("generate_demo_data", "--enterprises", "12", "--processes", "-1")
 
 
 @pytest.mark.django_db(transaction=True)

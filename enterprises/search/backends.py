@@ -200,9 +200,10 @@ class InWindow(Expression):
     - SQLite: the first `size` matches (by primary key) within the name, and the first
       `size` matches anywhere; FTS5 finds name matches through its column filter, so a name
       match comes first even when names rarely match.
-    - PostgreSQL: the first `size` matches anywhere. Its index cannot tell a name match from
-      another (weights are invisible to the index and to the planner's estimates), so
-      looking for rare name matches would read every match.
+    - PostgreSQL: the first `size` matches anywhere (by primary key, so that every page of
+      a search ranks the same window). Its index cannot tell a name match from another
+      (weights are invisible to the index and to the planner's estimates), so looking for
+      rare name matches would read every match.
     With `columns` (suggestions), only candidates matching within those columns."""
 
     output_field = BooleanField()

@@ -8,7 +8,6 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
-from ..pagination import COUNT_CAP  # counts stop there ("more than 10,000"), as on the lists
 from ..richtext import plain
 from ..templatetags.directory import translated_value
 from .backends import RANKING, InWindow, first_matches, matching, with_rank
@@ -46,13 +45,15 @@ class Hit:
 
 
 # Ranking is exact for up to this many matches of a kind; beyond, the best of a bounded set
-# of candidates are shown (see backends.InWindow), and results page only that far.
+# of candidates are shown (see backends.InWindow), and results page only that far. Counts
+# stop there too ("more than 1,000"): no page lies beyond, and counting on would read every
+# further match (a common word matches a third of a million products).
 RANK_WINDOW = 1_000
 
 
 @dataclass(frozen=True)
 class Counted:
-    """The number of matches of one kind, stopped at COUNT_CAP."""
+    """The number of matches of one kind, stopped at RANK_WINDOW (then `capped`)."""
 
     n: int
     capped: bool = False
@@ -65,13 +66,13 @@ class Counted:
 
 
 def counts(query):
-    """{kind key: Counted}, each count stopped after COUNT_CAP rows, in one query."""
+    """{kind key: Counted}, each count stopped after RANK_WINDOW rows, in one query."""
     if not query:
         return {kind.key: Counted(0) for kind in KINDS}
     parts, params = [], []
     for kind in KINDS:
         rows = first_matches(kind.model.objects.published(), query)
-        sql, row_params = rows[: COUNT_CAP + 1].query.get_compiler(rows.db).as_sql()
+        sql, row_params = rows[: RANK_WINDOW + 1].query.get_compiler(rows.db).as_sql()
         # kind.key is one of ours (letters only), so it can be written as a literal.
         parts.append(f"SELECT '{kind.key}', COUNT(*) FROM ({sql}) AS {kind.key}_matches")
         params += row_params
@@ -79,9 +80,14 @@ def counts(query):
         cursor.execute(" UNION ALL ".join(parts), params)
         found = dict(cursor.fetchall())
     return {
-        kind.key: Counted(min(found[kind.key], COUNT_CAP), found[kind.key] > COUNT_CAP)
+        kind.key: Counted(min(found[kind.key], RANK_WINDOW), found[kind.key] > RANK_WINDOW)
         for kind in KINDS
     }
+
+
+def windowed(matches):
+    """Whether this many matches (a Counted) are more than the ranking window holds."""
+    return matches.capped or int(matches) > RANK_WINDOW
 
 
 def results(kind, query, columns=None, matches=None):
@@ -89,7 +95,7 @@ def results(kind, query, columns=None, matches=None):
     matches, more than RANK_WINDOW are ranked within a bounded window of candidates; with
     an unknown number (matches=None and columns given: suggestions), always."""
     queryset = kind.queryset()
-    if (matches is None and columns) or (matches is not None and int(matches) > RANK_WINDOW):
+    if (matches is None and columns) or (matches is not None and windowed(matches)):
         narrowed = queryset.filter(InWindow(queryset, query, RANK_WINDOW, columns))
     else:
         narrowed = matching(queryset, query, columns)

@@ -20,17 +20,28 @@ class Command(BaseCommand):
             "--delete", action="store_true", help="Remove all demo data instead (and first)."
         )
         parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Processes making rows while this one writes (default: by the size of the "
+            "run and the cores; 0: none).",
+        )
 
-    def handle(self, *args, enterprises, seed, delete, database, **options):
+    def handle(self, *args, enterprises, seed, delete, database, processes, **options):
         if enterprises < 0:
             raise CommandError("--enterprises must be zero or more.")
+        if processes is not None and processes < 0:
+            raise CommandError("--processes must be zero or more.")
         started = time.monotonic()
         if delete:
             removed = delete_demo_data(using=database)
             self.stdout.write(f"Removed {removed} demo enterprises and their rows.")
             return
         try:
-            Generator(enterprises, seed=seed, using=database, stdout=self.stdout).run()
+            Generator(
+                enterprises, seed=seed, using=database, stdout=self.stdout, processes=processes
+            ).run()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
