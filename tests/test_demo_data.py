@@ -152,7 +152,9 @@ def test_other_processes_make_the_same_rows(curated, monkeypatch):
     assert demo_rows() == parallel
 
 
-def test_the_command_takes_a_number_of_processes(curated):
+@pytest.mark.django_db(transaction=True)
+def test_the_command_takes_a_number_of_processes(transactional_db):
+    load_directory()
     out = io.StringIO()
     call_command("generate_demo_data", "--enterprises", "12", "--processes", "1", stdout=out)
     assert "Generated 12 demo enterprises" in out.getvalue()
