@@ -600,7 +600,7 @@ class Generator:
                     pending = deque()
                     for k in chunks:
                         pending.append(pool.apply_async(_make_chunk, (k,)))
-                        if len(pending) > processes + 1:
+                        if len(pending) > processes:
                             yield pending.popleft().get()
                     while pending:
                         yield pending.popleft().get()
