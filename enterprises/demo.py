@@ -221,28 +221,6 @@ def db_datetime(value, vendor):
     return value
 
 
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_value(value):
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def copy_text(rows):
-    """Rows (tuples in a table's column order) in PostgreSQL's COPY text format: one string
-    is far cheaper to hand from a helper process to the writer than a million tuples."""
-    return "".join("\t".join(map(copy_value, row)) + "\n" for row in rows)
-
-
 class Writer:
     """Fast inserts of plain tuples into a model's table, in the model's column order."""
 
@@ -270,11 +248,8 @@ class Writer:
         if self.vendor == "postgresql":
             with raw.cursor() as cursor:
                 with cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
-                    if isinstance(rows, str):
-                        copy.write(rows)  # already in COPY's text format (copy_text)
-                    else:
-                        for row in rows:
-                            copy.write_row(row)
+                    for row in rows:
+                        copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in self.columns)
             raw.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", rows)
@@ -645,10 +620,6 @@ class Generator:
         rows = {model: [] for model in CHUNK_MODELS}
         for _ in range(size):
             self.one_enterprise(r, ids, rows)
-        if self.vendor == "postgresql":
-            # Ready for COPY; the enterprises stay tuples, their tickers are handed out later.
-            for model in (Product, Recognition, Exhibit):
-                rows[model] = copy_text(rows[model])
         return rows
 
     def row(self, model, **values):

@@ -1,6 +1,5 @@
 """The demo-data generator: reproducible, related, marked, searchable, removable."""
 
-import datetime
 import io
 
 import pytest
@@ -20,7 +19,6 @@ from enterprises.models import (
     Product,
     Recognition,
     Source,
-    Status,
     Tier,
 )
 from enterprises.search import engine
@@ -155,31 +153,6 @@ def test_other_processes_make_the_same_rows(curated, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rows_in_copy_text_format_escape_what_copy_reads_specially():
-    moment = datetime.datetime(2025, 3, 1, 8, 30, tzinfo=datetime.UTC)
-    row = (7, "tab\there", "back\\slash", "new\nline\r", None, moment, Status.PUBLISHED, True)
-    assert demo.copy_text([row, (8, "", None, "", None, moment, "", False)]) == (
-        "7\ttab\\there\tback\\\\slash\tnew\\nline\\r\t\\N\t2025-03-01T08:30:00+00:00"
-        "\tpublished\tt\n"
-        "8\t\t\\N\t\t\\N\t2025-03-01T08:30:00+00:00\t\tf\n"
-    )
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_copy_text_reaches_postgresql_unchanged(curated):
-    generate(5)
-    exhibit = Exhibit.objects.filter(source__slug=DEMO_SOURCE).first()
-    writer = demo.Writer(Exhibit, "default")
-    values = {f.column: getattr(exhibit, f.attname) for f in Exhibit._meta.concrete_fields}
-    values.update(id=writer.next_id(), hall="A\tB\\C\nD", booth="", note_en="line\r\nend")
-    other = Exhibition.objects.exclude(pk=exhibit.exhibition_id).first()
-    values["exhibition_id"] = other.pk
-    writer.write(demo.copy_text([tuple(values[c] for c in writer.columns)]))
-    copied = Exhibit.objects.get(pk=values["id"])
-    assert (copied.hall, copied.booth, copied.note_en) == ("A\tB\\C\nD", "", "line\r\nend")
-    assert copied.created_at == exhibit.created_at
-
-
 def test_the_command_takes_a_number_of_processes(transactional_db):
     load_directory()
     out = io.StringIO()
