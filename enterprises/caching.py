@@ -106,6 +106,26 @@ def remember(name, compute, *, version, timeout=PAGE_TIMEOUT, per_language=True)
     return value
 
 
+# Values kept in this process for the latest content version only: {key: (version, value)}.
+_in_process = {}
+
+
+def kept_in_process(key, compute, *, version):
+    """A value computed once per content version in this process (for values used on every
+    page, such as the facet cube or the filter choice lists, where even a cache read costs
+    more than it should). Only the latest version of each key is kept."""
+    found = _in_process.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = compute()
+    _in_process[key] = (version, value)
+    return value
+
+
+def forget_in_process():
+    _in_process.clear()
+
+
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GET requests of public pages from the cache, keyed by host, language
     and full path with its query string, and tagged with the content version they were

@@ -560,10 +560,8 @@ class Generator:
         draws from its own random stream (seed and k) and its own blocks of ids, so the
         rows are the same whether the chunks are made here or by other processes; tickers,
         which must stay unique, are handed out here in chunk order."""
-        writers = {model: Writer(model, self.using) for model in CHUNK_MODELS}
+        self.writers = writers = {model: Writer(model, self.using) for model in CHUNK_MODELS}
         self.first_ids = {model: writer.next_id() for model, writer in writers.items()}
-        self.columns = {model: writer.columns for model, writer in writers.items()}
-        self.empty = {model: writer.empty for model, writer in writers.items()}
         chunks = range((self.count + CHUNK - 1) // CHUNK)
         with (
             self.chunk_source(chunks) as made,
@@ -622,15 +620,10 @@ class Generator:
             self.one_enterprise(r, ids, rows)
         return rows
 
-    def row(self, model, **values):
-        row = self.empty[model].copy()
-        row.update(values)
-        return tuple(row.values())
-
     def hand_out_tickers(self, rows):
         """Give each listed enterprise of a chunk the next free ticker of its exchange (in
         chunk order, so reproducibly); when an exchange has none left, it stays unlisted."""
-        columns = self.columns[Enterprise]
+        columns = self.writers[Enterprise].columns
         exchange_at, ticker_at = columns.index("exchange"), columns.index("ticker")
         for index, row in enumerate(rows):
             code = row[exchange_at]
@@ -697,8 +690,7 @@ class Generator:
             *_tokens(*self.tier_labels[top]),
         ]
         rows[Enterprise].append(
-            self.row(
-                Enterprise,
+            self.writers[Enterprise].row(
                 id=eid,
                 created_at=created,
                 updated_at=max(created, self.when(r)),
@@ -724,8 +716,7 @@ class Generator:
         year = r.randrange(2018, 2023)
         for step, tier in enumerate(tiers):
             rows[Recognition].append(
-                self.row(
-                    Recognition,
+                self.writers[Recognition].row(
                     id=self.take(ids, Recognition),
                     created_at=created,
                     updated_at=created,
@@ -746,8 +737,7 @@ class Generator:
             model_code = f"{brand_part.en[:2].upper()}-{r.randrange(100, 999)}"
             pname = (f"{part.zh} {model_code}", f"{part.en.capitalize()} {model_code}")
             rows[Product].append(
-                self.row(
-                    Product,
+                self.writers[Product].row(
                     id=pid,
                     created_at=created,
                     updated_at=created,
@@ -765,8 +755,7 @@ class Generator:
             )
             if index == 0 and r.random() < 0.35:
                 rows[Exhibit].append(
-                    self.row(
-                        Exhibit,
+                    self.writers[Exhibit].row(
                         id=self.take(ids, Exhibit),
                         created_at=created,
                         updated_at=created,
@@ -805,7 +794,7 @@ class Generator:
         # Bulk inserts send no signals: say that the content changed (cached pages, counts).
         bump_version()
 
-    TABLES = (Enterprise, Product, Recognition, Exhibit)
+    TABLES = tuple(CHUNK_MODELS)
 
     def vacuum(self):
         """On PostgreSQL, outside a transaction: mark the new rows all-visible (and refresh

@@ -12,14 +12,12 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count
 
-from .caching import enabled, remember
+from .caching import enabled, kept_in_process, remember
 
 # Filter name -> position of its value in a cell; `listed` is derived from the exchange.
 DIMENSIONS = {"region": 0, "industry": 1, "tier": 2, "exchange": 3, "size": 4}
 CUBE_FILTERS = {*DIMENSIONS, "listed"}
 COUNT = 5
-
-_memory = {}
 
 
 def cell_value(name, cell):
@@ -94,15 +92,14 @@ def cube(version):
     """The cube of the given content version, built at most once per process."""
     if version is None or not enabled():
         return Cube(compute_cells())
-    cached = _memory.get("cube")
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    cells = remember(
-        "facet-cube", compute_cells, version=version, timeout=7 * 24 * 3600, per_language=False
-    )
-    built = Cube(cells)
-    _memory["cube"] = (version, built)
-    return built
+
+    def build():
+        cells = remember(
+            "facet-cube", compute_cells, version=version, timeout=7 * 24 * 3600, per_language=False
+        )
+        return Cube(cells)
+
+    return kept_in_process("facet-cube", build, version=version)
 
 
 def chosen_values(cleaned_data):

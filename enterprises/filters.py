@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .caching import request_version
+from .caching import kept_in_process, request_version
 from .facets import chosen_values
 from .facets import cube as facet_cube
 from .models import (
@@ -36,12 +36,18 @@ from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
-# Choice lists of related rows (regions, industries, exhibitions) of the current content
-# version, per language, kept in each process: {key: [(pk, value, label)]}.
-_choices = {}
 # Facet counts are taken from the database over at most this many rows per facet.
 FACET_LIVE_LIMIT = 2_000
 ANY = _("any")
+
+
+def choice_rows(field):
+    """A model choice field's choices as [(pk, value, label)], read once."""
+    to_field = field.to_field_name or "pk"
+    return [
+        (str(obj.pk), getattr(obj, to_field), field.label_from_instance(obj))
+        for obj in field.queryset
+    ]
 
 
 def set_choices(field, choices):
@@ -186,17 +192,8 @@ class DirectoryFilterSet(django_filters.FilterSet):
         for name, field in form.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
-            key = (type(self).__name__, name, get_language(), version)
-            rows = _choices.get(key)
-            if rows is None:
-                if len(_choices) > 64:
-                    _choices.clear()  # older versions
-                to_field = field.to_field_name or "pk"
-                rows = [
-                    (str(obj.pk), getattr(obj, to_field), field.label_from_instance(obj))
-                    for obj in field.queryset
-                ]
-                _choices[key] = rows
+            key = ("choices", type(self).__name__, name, get_language())
+            rows = kept_in_process(key, lambda field=field: choice_rows(field), version=version)
             self._choice_rows[name] = rows
             set_choices(field, self.choice_list(field, rows))
 

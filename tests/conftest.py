@@ -57,12 +57,12 @@ def empty_cache():
     version number can come back in the next test's rolled-back database)."""
     from django.core.cache import cache
 
-    from enterprises import facets, filters
+    from enterprises.caching import forget_in_process
 
-    for clear in (cache.clear, facets._memory.clear, filters._choices.clear):
+    for clear in (cache.clear, forget_in_process):
         clear()
     yield
-    for clear in (cache.clear, facets._memory.clear, filters._choices.clear):
+    for clear in (cache.clear, forget_in_process):
         clear()
 
 
