@@ -624,6 +624,26 @@ def test_a_windowed_search_ranks_only_its_window(many_gears, monkeypatch):
         assert ranked == ["body-0", "body-1", "body-2"]
 
 
+def test_the_bound_found_by_counting_leaves_the_window_unchanged(many_gears, monkeypatch):
+    """counts() notes the largest key among the matches it counted; the window is taken
+    below it (cheaply, on PostgreSQL) and holds the same rows as without it."""
+    body_only, named = many_gears
+    monkeypatch.setattr(engine, "RANK_WINDOW", 3)
+    kind = engine.KINDS_BY_KEY["enterprise"]
+    query = parse_query("gear")
+    counted = engine.counts(query)["enterprise"]
+    matching_keys = sorted(e.pk for e in [*body_only, named])
+    assert counted.capped and counted.bound in matching_keys
+    assert counted.bound >= matching_keys[engine.RANK_WINDOW - 1]
+    with_bound = [e.slug for e in engine.results(kind, query, matches=counted)]
+    without = [e.slug for e in engine.results(kind, query, matches=engine.Counted(3, True))]
+    assert with_bound == without and len(without) == (4 if connection.vendor == "sqlite" else 3)
+    # A bound below the window's last key would cut it short: the bound is honoured.
+    cut = engine.Counted(3, True, bound=matching_keys[0])
+    if connection.vendor == "postgresql":
+        assert [e.slug for e in engine.results(kind, query, matches=cut)] == ["body-0"]
+
+
 def test_a_name_match_inside_the_window_comes_first(db, monkeypatch):
     for i in range(6):
         EnterpriseFactory(slug=f"body-{i}", name_en=f"Works {i}", description_en="Gears too.")

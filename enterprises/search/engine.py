@@ -53,10 +53,13 @@ RANK_WINDOW = 1_000
 
 @dataclass(frozen=True)
 class Counted:
-    """The number of matches of one kind, stopped at RANK_WINDOW (then `capped`)."""
+    """The number of matches of one kind, stopped at RANK_WINDOW (then `capped`), and the
+    largest key among the matches counted (`bound`): when capped, the first RANK_WINDOW
+    matches by key lie at or below it."""
 
     n: int
     capped: bool = False
+    bound: int | None = None
 
     def __int__(self):
         return self.n
@@ -74,14 +77,14 @@ def counts(query):
         rows = first_matches(kind.model.objects.published(), query)
         sql, row_params = rows[: RANK_WINDOW + 1].query.get_compiler(rows.db).as_sql()
         # kind.key is one of ours (letters only), so it can be written as a literal.
-        parts.append(f"SELECT '{kind.key}', COUNT(*) FROM ({sql}) AS {kind.key}_matches")
+        parts.append(f"SELECT '{kind.key}', COUNT(*), MAX(pk) FROM ({sql}) AS {kind.key}_matches")
         params += row_params
     with connections[rows.db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        found = dict(cursor.fetchall())
+        found = {key: (n, bound) for key, n, bound in cursor.fetchall()}
     return {
-        kind.key: Counted(min(found[kind.key], RANK_WINDOW), found[kind.key] > RANK_WINDOW)
-        for kind in KINDS
+        key: Counted(min(n, RANK_WINDOW), n > RANK_WINDOW, bound)
+        for key, (n, bound) in found.items()
     }
 
 
@@ -96,7 +99,8 @@ def results(kind, query, columns=None, matches=None):
     an unknown number (matches=None and columns given: suggestions), always."""
     queryset = kind.queryset()
     if (matches is None and columns) or (matches is not None and windowed(matches)):
-        narrowed = queryset.filter(InWindow(queryset, query, RANK_WINDOW, columns))
+        bound = matches.bound if matches is not None else None
+        narrowed = queryset.filter(InWindow(queryset, query, RANK_WINDOW, columns, bound))
     else:
         narrowed = matching(queryset, query, columns)
     return with_rank(narrowed, query).order_by(*RANKING)
