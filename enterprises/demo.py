@@ -785,7 +785,11 @@ class Generator:
     def run(self):
         self.prepare()
         self.say(f"Generating {self.count} demo enterprises (seed {self.seed})…")
-        with self.indexes_suspended(), self.search_triggers_suspended():
+        with (
+            self.foreign_keys_suspended(),
+            self.indexes_suspended(),
+            self.search_triggers_suspended(),
+        ):
             self.exhibitions()
             self.policies()
             self.enterprises()
@@ -847,6 +851,42 @@ class Generator:
                 # (SQLite has none until ANALYZE, and then guesses).
                 for model in models:
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    @contextmanager
+    def foreign_keys_suspended(self):
+        """On PostgreSQL, for large runs: a foreign key checks each new row by a trigger of
+        its own (some twelve million at a million enterprises, in the one server process
+        that also indexes the rows); the keys of the tables written in chunks are dropped
+        first and added back at the end, each checked over the whole table at once, however
+        generation ends."""
+        connection = connections[self.using]
+        if self.vendor != "postgresql" or self.count < SUSPEND_INDEXES_FROM:
+            yield
+            return
+        quote = connection.ops.quote_name
+        tables = [model._meta.db_table for model in CHUNK_MODELS]
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                # Inside a transaction (tests), pending checks must run before altering tables.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) "
+                "ORDER BY 1, 2",
+                [tables],
+            )
+            keys = cursor.fetchall()
+            for table, name, _definition in keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        try:
+            yield
+        finally:
+            self.say("Checking the references…")
+            with connection.cursor() as cursor:
+                for table, name, definition in keys:
+                    cursor.execute(
+                        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                    )
 
     @contextmanager
     def search_triggers_suspended(self):

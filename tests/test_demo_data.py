@@ -260,6 +260,45 @@ def test_indexes_come_back_when_generation_fails(curated, monkeypatch):
         assert search_index_present(model)
 
 
+def foreign_keys(model):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {(name, tuple(c["columns"])) for name, c in constraints.items() if c["foreign_key"]}
+
+
+CHUNK_TABLES = list(demo.CHUNK_MODELS)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_large_runs_check_the_references_once_at_the_end(curated, monkeypatch, fails):
+    """On PostgreSQL the foreign keys of the tables written in chunks are dropped while the
+    rows are written, and come back (checked) however generation ends."""
+    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+    before = {model: foreign_keys(model) for model in CHUNK_TABLES}
+    seen = {}
+    original = Generator.enterprises
+
+    def watched(self):
+        seen.update({model: foreign_keys(model) for model in CHUNK_TABLES})
+        if fails:
+            raise RuntimeError("disk full")
+        return original(self)
+
+    monkeypatch.setattr(Generator, "enterprises", watched)
+    if fails:
+        with pytest.raises(RuntimeError):
+            generate(25)
+    else:
+        generate(25)
+    assert all(before.values())  # every one of these tables has references
+    suspended = connection.vendor == "postgresql"
+    for model in CHUNK_TABLES:
+        assert seen[model] == (set() if suspended else before[model]), model
+        assert foreign_keys(model) == before[model], model
+    if not fails:
+        assert Product.objects.filter(slug__startswith=DEMO_PREFIX).exists()
+
+
 def test_small_runs_keep_the_indexes_in_place(curated, monkeypatch):
     seen = {}
     original = Generator.enterprises
