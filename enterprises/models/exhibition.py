@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import NotInFutureYearValidator
-from .base import SluggedModel, SlugQuerySet, Status, TimestampedModel
+from .base import PUBLISHED_STATUS, SluggedModel, SlugQuerySet, TimestampedModel
 from .enterprise import Product
 from .reference import Region, Source
 from .searchable import SearchableModel
@@ -120,9 +120,9 @@ class ExhibitQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(
-            product__status=Status.PUBLISHED,
-            product__enterprise__status=Status.PUBLISHED,
-            exhibition__status=Status.PUBLISHED,
+            product__status=PUBLISHED_STATUS,
+            product__enterprise__status=PUBLISHED_STATUS,
+            exhibition__status=PUBLISHED_STATUS,
         )
 
     def for_listing(self):
