@@ -52,6 +52,17 @@ def staff_client(client, admin_user):
 
 
 @pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language: a language a test or a request activated
+    (and did not deactivate) would otherwise build the next test's URLs in it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """No cached page or figure outlives its test (nor what processes keep in memory: a
     version number can come back in the next test's rolled-back database)."""
