@@ -52,14 +52,19 @@ def staff_client(client, admin_user):
 
 
 @pytest.fixture(autouse=True)
-def default_language(settings):
-    """Each test starts in the default language: a language a test or a request activated
-    (and did not deactivate) would otherwise build the next test's URLs in it."""
+def same_language():
+    """Each test ends in the language it started in (none active: messages untranslated):
+    a language a test or a request activated would otherwise build the next test's URLs
+    in it."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    language = translation.get_language()
     yield
-    translation.deactivate()
+    if translation.get_language() != language:
+        if language is None:
+            translation.deactivate_all()
+        else:
+            translation.activate(language)
 
 
 @pytest.fixture(autouse=True)

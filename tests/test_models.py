@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from enterprises.models import (
     Enterprise,
@@ -144,7 +145,7 @@ class TestEnterpriseValidation:
         duplicate = EnterpriseFactory.build(
             credit_code=valid_credit_code(7), region=None, industry=None
         )
-        with pytest.raises(ValidationError) as excinfo:
+        with translation.override("en"), pytest.raises(ValidationError) as excinfo:
             duplicate.full_clean()
         assert "Another enterprise has this credit code." in str(excinfo.value)
 
