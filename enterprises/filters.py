@@ -90,28 +90,36 @@ class Likelihood(Func):
         return f"likelihood({sql}, {self.share:.6f})", params
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A bound of the founding year. SQLite keeps no statistics per value and takes any
-    range of years for a narrow one, so it would read a range of years spanning half the
-    directory rather than an index of the other filters in use (a second for four filters
-    at a million enterprises): there the condition carries the share of the directory
-    that it keeps, from the year counts of the content version."""
+class PlannerShare:
+    """On SQLite, the filter's condition carries the share of the directory it keeps (from
+    the filter set's sqlite_share(): the facet cube, the year counts), written as
+    likelihood(condition, share). SQLite keeps one average per column and no statistics
+    per value, so it takes an exchange with a thousand enterprises for as common as the
+    million unlisted ones, and any range of years for a narrow one: with four filters it
+    would read a whole size, or a range of years spanning half the directory, rather than
+    the index of the rarest value (up to a second at a million enterprises)."""
 
+    LOOKUPS = {"exact": Exact, "gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
+
+    def filter(self, qs, value):
+        share = None
+        if value not in EMPTY_VALUES and hasattr(self.parent, "sqlite_share"):
+            share = self.parent.sqlite_share(qs, self.field_name, self.lookup_expr, value)
+        if share is None:
+            return super().filter(qs, value)
+        field = qs.model._meta.get_field(self.field_name)
+        raw = value.pk if field.is_relation else value
+        condition = self.LOOKUPS[self.lookup_expr](F(field.attname), raw)
+        return self.get_method(qs)(Likelihood(condition, share))
+
+
+class YearFilter(PlannerShare, django_filters.NumberFilter):
     field_class = forms.IntegerField
-    LOOKUPS = {"gte": GreaterThanOrEqual, "lte": LessThanOrEqual}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
         super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        version = getattr(self.parent, "version", None)
-        if value in EMPTY_VALUES or version is None or connections[qs.db].vendor != "sqlite":
-            return super().filter(qs, value)
-        condition = self.LOOKUPS[self.lookup_expr](F(self.field_name), value)
-        share = share_of_years(version, self.lookup_expr, value)
-        return self.get_method(qs)(Likelihood(condition, share))
 
 
 class FastSelect(forms.Select):
@@ -159,32 +167,15 @@ class ChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class CubeShare:
-    """On SQLite, the condition carries the share of the directory that has the chosen
-    value, from the facet cube. SQLite keeps one average per column, so an exchange with a
-    thousand enterprises looks as common as the million unlisted ones, and it would read a
-    whole size or tier to find them (0.4 s at a million enterprises)."""
-
-    def filter(self, qs, value):
-        share = None
-        if value not in EMPTY_VALUES and hasattr(self.parent, "cube_share"):
-            share = self.parent.cube_share(qs, self.field_name, value)
-        if share is None:
-            return super().filter(qs, value)
-        field = qs.model._meta.get_field(self.field_name)
-        raw = value.pk if field.is_relation else value
-        return self.get_method(qs)(Likelihood(Exact(F(field.attname), raw), share))
-
-
-class CubeChoiceFilter(CubeShare, ChoiceFilter):
+class SharedChoiceFilter(PlannerShare, ChoiceFilter):
     pass
 
 
-class CubeSlugChoiceFilter(CubeShare, SlugChoiceFilter):
+class SharedSlugChoiceFilter(PlannerShare, SlugChoiceFilter):
     pass
 
 
-class CubeModelChoiceFilter(CubeShare, django_filters.ModelChoiceFilter):
+class SharedModelChoiceFilter(PlannerShare, django_filters.ModelChoiceFilter):
     pass
 
 
@@ -418,21 +409,21 @@ class EnterpriseFilterForm(forms.Form):
 
 
 class EnterpriseFilter(DirectoryFilterSet):
-    region = CubeSlugChoiceFilter(label=_("Region"), queryset=Region.objects.all())
-    industry = CubeModelChoiceFilter(
+    region = SharedSlugChoiceFilter(label=_("Region"), queryset=Region.objects.all())
+    industry = SharedModelChoiceFilter(
         label=_("Industry"),
         queryset=Industry.objects.sections(),
         to_field_name="code",
         empty_label=ANY,
         widget=FastSelect,
     )
-    tier = CubeChoiceFilter(label=_("Tier"), choices=Tier.choices)
+    tier = SharedChoiceFilter(label=_("Tier"), choices=Tier.choices)
     listed = ChoiceFilter(
         label=_("Listed"),
         choices=[("yes", _("listed")), ("no", _("not listed"))],
         method="filter_listed",
     )
-    exchange = CubeChoiceFilter(label=_("Exchange"), choices=Exchange.choices)
+    exchange = SharedChoiceFilter(label=_("Exchange"), choices=Exchange.choices)
     exhibition = SlugChoiceFilter(
         label=_("Exhibited at"),
         queryset=Exhibition.objects.published(),
@@ -442,7 +433,7 @@ class EnterpriseFilter(DirectoryFilterSet):
         field_name="founded_year", lookup_expr="gte", label=_("Founded from")
     )
     founded_to = YearFilter(field_name="founded_year", lookup_expr="lte", label=_("Founded to"))
-    size = CubeChoiceFilter(label=_("Size"), choices=Size.choices)
+    size = SharedChoiceFilter(label=_("Size"), choices=Size.choices)
     sort = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("slug", "name"), ("founded_year", "founded"), ("updated_at", "updated")),
@@ -510,22 +501,26 @@ class EnterpriseFilter(DirectoryFilterSet):
         return self._cube_counts
 
     def filter_listed(self, queryset, name, value):
-        share = self.cube_share(queryset, "listed", value)
+        share = self.sqlite_share(queryset, "listed", "exact", value)
         if share is not None:
             lookup = GreaterThan if value == "yes" else Exact
             return queryset.filter(Likelihood(lookup(F("exchange"), ""), share))
         return queryset.listed() if value == "yes" else queryset.unlisted()
 
-    def cube_share(self, queryset, name, value):
-        """On SQLite, the share of the published directory having this value of a filter
-        the facet cube knows (None elsewhere, or with no cube at hand)."""
+    def sqlite_share(self, queryset, name, lookup, value):
+        """On SQLite, the share of the published directory a filter keeps (see
+        PlannerShare): founding years from the year counts of the content version, the
+        other filters from the facet cube. None elsewhere, or with no version at hand."""
         version = self.version
         if version is None or connections[queryset.db].vendor != "sqlite":
             return None
+        if name == "founded_year":
+            return share_of_years(version, lookup, value)
         cube = facet_cube(version)
-        if not cube.total:
+        counts = cube.marginals.get(name)
+        if counts is None or not cube.total:
             return None
-        return cube.marginals[name].get(str(getattr(value, "pk", value)), 0) / cube.total
+        return counts.get(str(getattr(value, "pk", value)), 0) / cube.total
 
     def filter_exhibition(self, queryset, name, value):
         return queryset.exhibited_at(value)
