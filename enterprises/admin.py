@@ -3,9 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +69,71 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
+def is_row_id(value):
+    """Whether `value` (from a URL or a form) can be a primary key the databases store."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) < 2**63
+
+
+def row_id(value):
+    """A primary key from a URL, as the URL gave it; anything that cannot be one is a 404."""
+    if not is_row_id(value):
+        raise Http404(_("There is no such entry."))
+    return value
+
+
+def storable(field, values):
+    """The values a related-row field can look up: the others (text for a number, a number
+    too large for the column) could not match a row, and would make the lookup fail."""
+    target = field.target_field
+    if isinstance(target, models.AutoField | models.IntegerField):
+        return [value for value in values if is_row_id(value)]
+    return [value for value in values if len(str(value)) <= (target.max_length or 1000)]
+
+
+class SafeAutocompleteMixin:
+    """An autocomplete widget that shows a form posted with a malformed reference again
+    (with its error) instead of failing while it looks the reference up."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, storable(self.field, value), attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class MalformedInputMixin:
+    """Admin views answer malformed ids in forms and actions as the admin answers a missing
+    selection, never with a server error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        valid = [value for value in selected if is_row_id(value)]
+        if valid != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, valid)
+        return super().response_action(request, queryset)
+
+
 def changes_since(obj, version):
     """What others changed in `obj` after `version`: [(history record, [(field, old, new)])]."""
     records = list(obj.history.filter(version__gt=version).order_by("history_date", "history_id"))
@@ -85,7 +153,7 @@ def changes_since(obj, version):
     return out
 
 
-class DirectoryAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Bilingual fields in tabs, change history with revert, a filter for missing
     translations, a reason for each change, and no lost updates: a save based on an older
     version than the stored one is refused, showing what changed meanwhile."""
@@ -96,6 +164,14 @@ class DirectoryAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), MissingTranslationFilter)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, row_id(object_id), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(
+            request, row_id(object_id), row_id(version_id), extra_context
+        )
 
     def is_revert(self, request):
         match = request.resolver_match
@@ -294,14 +370,14 @@ class IndustryAdmin(DirectoryAdmin):
     list_select_related = ("parent",)
 
 
-class RecognitionInline(TranslationTabularInline):
+class RecognitionInline(MalformedInputMixin, TranslationTabularInline):
     model = Recognition
     extra = 0
     fields = ("tier", "level", "year", "batch", "title", "authority", "source")
     autocomplete_fields = ("source",)
 
 
-class ProductInline(TranslationStackedInline):
+class ProductInline(MalformedInputMixin, TranslationStackedInline):
     model = Product
     extra = 0
     # Status is changed on the product's own page, where the workflow rules apply.
@@ -374,7 +450,7 @@ class RecognitionAdmin(SpreadsheetAdmin, DirectoryAdmin):
     list_select_related = ("enterprise", "source")
 
 
-class ExhibitInline(TranslationTabularInline):
+class ExhibitInline(MalformedInputMixin, TranslationTabularInline):
     model = Exhibit
     extra = 0
     fields = ("product", "exhibition", "hall", "booth", "note", "source")
@@ -420,7 +496,7 @@ class ExhibitAdmin(DirectoryAdmin):
     list_select_related = ("product", "exhibition")
 
 
-class PolicyTargetInline(TranslationStackedInline):
+class PolicyTargetInline(MalformedInputMixin, TranslationStackedInline):
     model = PolicyTarget
     extra = 0
     fields = (
@@ -477,7 +553,7 @@ class IndicatorAdmin(WorkflowActionsMixin, DirectoryAdmin):
 
 
 @admin.register(SlugHistory)
-class SlugHistoryAdmin(admin.ModelAdmin):
+class SlugHistoryAdmin(MalformedInputMixin, admin.ModelAdmin):
     """Old addresses are kept automatically; editors can look them up or remove one."""
 
     list_display = ("slug", "kind", "entry", "created_at")

@@ -1,8 +1,18 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
+class DirectoryAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the directory's own site (name, throttled sign-in)."""
+
+    default = False
+
+    default_site = "enterprises.sites.DirectoryAdminSite"
+
+
 class EnterprisesConfig(AppConfig):
+    default = True
     default_auto_field = "django.db.models.BigAutoField"
     name = "enterprises"
     verbose_name = _("Directory")

@@ -60,7 +60,11 @@ def inspect(data):
                 raise ValidationError(
                     _("Upload a JPEG, PNG, WebP or GIF image."), code="image_format"
                 )
-            image.verify()  # truncated or corrupt files fail here
+            image.verify()  # corrupt files fail here
+            # verify() leaves the image unusable and does not decode the pixels, so a
+            # truncated file passes it: decode a fresh copy (at most max_pixels()).
+            image = Image.open(io.BytesIO(data))
+            image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -80,8 +84,6 @@ def inspect(data):
             code="image_unreadable",
             params={"reason": type(exc).__name__},
         ) from exc
-    # verify() leaves the image unusable; open it again for decoding.
-    image = Image.open(io.BytesIO(data))
     return image, image.format
 
 
@@ -113,7 +115,6 @@ def encode(image, fmt, size=None):
 def clean_upload(upload):
     """(cleaned original, thumbnail) as ContentFiles with random names."""
     image, fmt = inspect(read(upload))
-    image.load()
     original, extension = encode(image, fmt)
     thumbnail, thumb_extension = encode(image, fmt, THUMBNAIL_SIZE)
     name = uuid.uuid4().hex

@@ -66,7 +66,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes first.
     "modeltranslation",
-    "django.contrib.admin",
+    "enterprises.apps.DirectoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -178,11 +178,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in defences (see enterprises.signin): a throttle per client address before any
+# password is checked, then lockouts by address and by username.
+SIGN_IN_ATTEMPTS_PER_MINUTE = int(os.environ.get("DJANGO_SIGN_IN_ATTEMPTS_PER_MINUTE", "10"))
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
+AXES_HANDLER = "enterprises.signin.DirectoryAxesHandler"
+# Attempts are stored and cleared per username and address; the handler counts them by
+# address and by username.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A client that is locked out adds no rows while it keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "enterprises.clients.client_ip"
+AXES_USERNAME_CALLABLE = "enterprises.signin.attempted_username"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+
+# Reverse proxies whose client-address header is believed (addresses or networks), and
+# that header; without a trusted proxy the address of the connection is the client's.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
+CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
+    "DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For"
+).upper().replace("-", "_")
 
 # Internationalisation: 简体中文 by default at unprefixed URLs, English under /en/.
 LANGUAGE_CODE = "zh-hans"
