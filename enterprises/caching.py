@@ -12,6 +12,7 @@ import time
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -21,8 +22,6 @@ from django.utils import translation
 
 VERSION_KEY = "directory:content-version"
 PAGE_TIMEOUT = 24 * 3600
-# Paths never cached: the admin, health checks, the language switcher, uploads.
-UNCACHED_PREFIXES = ("/admin/", "/en/admin/", "/healthz", "/ping", "/i18n/", "/media/", "/static/")
 
 
 def enabled():
@@ -85,8 +84,9 @@ def versioned_key(*parts, version):
 
 
 def page_key(request):
-    """A page's cache key: host, language and full path; the entry itself carries the
-    version it was rendered under."""
+    """A page's cache key: host, language and full path, whose query string is canonical
+    (see middleware.CanonicalQueryMiddleware); the entry itself carries the version it was
+    rendered under."""
     parts = (request.get_host(), request.LANGUAGE_CODE, request.get_full_path())
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
     return f"directory:page:{digest}"
@@ -126,12 +126,23 @@ def forget_in_process():
     _in_process.clear()
 
 
+def signed_in(request):
+    """Whether the request belongs to a signed-in session. A session cookie alone proves
+    nothing (anyone can send one): its session is read, and must hold a user."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return SESSION_KEY in request.session
+
+
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GET requests of public pages from the cache, keyed by host, language
-    and full path with its query string, and tagged with the content version they were
-    rendered under: a page of an older version is never served. Signed-in staff always get a
-    fresh page (they may preview drafts). With Redis, the version and the page come in one
-    round trip."""
+    and path with its canonical query string, and tagged with the content version they were
+    rendered under: a page of an older version is never served. Only pages that exist are
+    kept (200, and the permanent redirects of renamed entries): not 404s, not a page whose
+    parameters were refused, so the number of entries is bounded by the pages there are,
+    and the cache's own limit (LRU eviction) bounds their storage. Signed-in staff always
+    get a fresh page (they may preview drafts). With Redis, the version and the page come in
+    one round trip."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -140,9 +151,8 @@ class AnonymousPageCacheMiddleware:
         return (
             enabled()
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(UNCACHED_PREFIXES)
-            # No session: an anonymous visitor (staff are signed in through a session).
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and getattr(request, "is_page", False)
+            and not signed_in(request)
         )
 
     def lookup(self, request, key):
@@ -179,7 +189,7 @@ class AnonymousPageCacheMiddleware:
 
     def cacheable_response(self, request, response):
         return (
-            response.status_code in (200, 301, 404)
+            response.status_code in (200, 301)
             and not response.cookies
             and not response.streaming
             and "private" not in response.get("Cache-Control", "")

@@ -1,8 +1,14 @@
 """Request guards that apply to every view, the admin included."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+
+# Paths that are not public pages: their query strings are left as they are.
+NOT_PAGES = ("/admin/", "/en/admin/", "/healthz", "/ping", "/i18n/", "/media/", "/static/")
+# A parameter with this value says nothing the page does not assume anyway.
+DEFAULTS = {"page": "1"}
 
 
 class RejectNullCharactersMiddleware:
@@ -27,4 +33,52 @@ class RejectNullCharactersMiddleware:
             return HttpResponseBadRequest(
                 render_to_string("400.html", {"message": message}, request=request)
             )
+        return self.get_response(request)
+
+
+def page_parameters(request):
+    """The query parameters the public page at this path reads, in order, or None when the
+    path is no public page. Views declare them with a `query_parameters()` callable on the
+    view class or function; a page without one reads none."""
+    if request.path.startswith(NOT_PAGES):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    owner = getattr(match.func, "view_class", match.func)
+    declared = getattr(owner, "query_parameters", None)
+    return tuple(declared()) if declared is not None else ()
+
+
+def canonical_query(query, names):
+    """`query` reduced to what a page with these parameters reads: its own parameters in
+    their declared order, the last value of each (the one a view reads), without empty
+    values or defaults."""
+    canonical = QueryDict(mutable=True)
+    for name in names:
+        values = query.getlist(name)
+        value = values[-1] if values else ""
+        if value and value != DEFAULTS.get(name):
+            canonical[name] = value
+    canonical._mutable = False
+    return canonical
+
+
+class CanonicalQueryMiddleware:
+    """Give every public page the canonical form of its query string, so that a page
+    depends on nothing but its own parameters: unknown parameters are ignored, and
+    `?region=x&q=&page=1` is the same page as `?region=x`, rendered with the same links and
+    cached once (see caching.AnonymousPageCacheMiddleware, which keys pages by it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            names = page_parameters(request)
+            request.is_page = names is not None
+            if names is not None:
+                request.GET = canonical_query(request.GET, names)
+                request.META["QUERY_STRING"] = request.GET.urlencode()
         return self.get_response(request)

@@ -6,7 +6,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -43,6 +43,18 @@ class PublishedListView(FilterView):
 
     paginate_by = PAGE_SIZE
     paginator_class = DirectoryPaginator
+
+    @classmethod
+    def query_parameters(cls):
+        return (*cls.filterset_class.base_filters, "page")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # The page explains what is wrong with the filters: no list for any cache to keep
+            # (there are endless ways to be wrong).
+            add_never_cache_headers(response)
+        return response
 
     def get_queryset(self):
         return self.model.objects.published().for_listing()
@@ -295,6 +307,16 @@ class SearchView(TemplateView):
     per_kind = 5
     paginate_by = PAGE_SIZE
 
+    @classmethod
+    def query_parameters(cls):
+        return ("q", "kind", "page")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("unknown_kind"):
+            add_never_cache_headers(response)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         raw = self.request.GET.get("q", "")
@@ -384,6 +406,9 @@ def suggest(request):
     response = JsonResponse({"query": query.text, "suggestions": suggestions})
     patch_cache_control(response, max_age=60, public=True)
     return response
+
+
+suggest.query_parameters = lambda: ("q",)
 
 
 def recognition_counts():

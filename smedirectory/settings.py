@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "enterprises.i18n.RememberedLanguageMiddleware",
+    # Public pages read only their own query parameters, in a canonical form.
+    "enterprises.middleware.CanonicalQueryMiddleware",
     # Cached pages for visitors without a session, once the language is known; a cached
     # page keeps the headers (CSP, frame options...) the inner middleware gave it.
     "enterprises.caching.AnonymousPageCacheMiddleware",

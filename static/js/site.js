@@ -10,6 +10,19 @@
     });
   }
 
+  // A filter form sends only the filters in use, so the address to share stays short (the
+  // server reads ?region=x&tier= as ?region=x anyway).
+  document.querySelectorAll("form.filter-form").forEach(function (filters) {
+    filters.addEventListener("submit", function () {
+      filters.querySelectorAll("input[name], select[name]").forEach(function (field) {
+        if (field.value === "") {
+          field.disabled = true;
+          window.setTimeout(function () { field.disabled = false; }, 0);
+        }
+      });
+    });
+  });
+
   // Suggestions under the header search box as you type (ARIA 1.2 combobox with a listbox).
   var form = document.querySelector("form.site-search[data-suggest-url]");
   var input = form && form.querySelector("input[type=search]");
