@@ -20,7 +20,7 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import sessions, signals  # noqa: F401
         from .caching import connect_signals
 
         connect_signals()
