@@ -6,10 +6,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,12 +39,14 @@ from .models import (
     Product,
     Recognition,
     Region,
+    Revision,
     SlugHistory,
     Source,
     Status,
 )
-from .models.base import EDITOR_STATUSES
+from .models.base import EDITOR_STATUSES, may_move, publish_permission
 from .resources import EnterpriseResource, PolicyResource, ProductResource, RecognitionResource
+from .review import needs_review, pending_revision, propose
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -156,7 +162,9 @@ def changes_since(obj, version):
 class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Bilingual fields in tabs, change history with revert, a filter for missing
     translations, a reason for each change, and no lost updates: a save based on an older
-    version than the stored one is refused, showing what changed meanwhile."""
+    version than the stored one is refused, showing what changed meanwhile. An editor's
+    save of a public entry becomes a proposed change for a publisher to review (see
+    enterprises.review)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/enterprises/change_form.html"
@@ -178,10 +186,22 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
         return bool(match and match.url_name and match.url_name.endswith("_simple_history"))
 
     def can_publish(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+        return request.user.has_perm(publish_permission(self.model))
 
     def has_publish_permission(self, request):
         return self.can_publish(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Public content is archived by a publisher, not deleted by an editor.
+        if obj is not None and not self.can_publish(request) and obj.is_public():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            actions.pop("delete_selected", None)
+        return actions
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -196,6 +216,7 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
         ] or kwargs.get("fields")
         base = super().get_form(request, obj, **kwargs)
         versioned = hasattr(self.model, "version")
+        user = request.user
         may_publish = self.can_publish(request)
         reverting = self.is_revert(request)
 
@@ -207,6 +228,15 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
                 help_text=_("Recorded in the history, e.g. “corrected from the 2024 list”."),
             )
             loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+            if reverting and "status" in base.base_fields:
+                restore_status = forms.BooleanField(
+                    label=_("Also restore the status of this version"),
+                    required=False,
+                    help_text=_(
+                        "Left unticked, a revert restores the content and keeps the entry's "
+                        "present status."
+                    ),
+                )
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
@@ -221,25 +251,45 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
             def clean(self):
                 data = super().clean()
                 self.check_status(data)
+                if not may_publish:
+                    self.check_no_pending_change()
                 if versioned and self.instance.pk and not reverting:
                     self.check_version(data.get("loaded_version"))
                 return data
 
-            def check_status(self, data):
-                if "status" not in data or may_publish:
-                    return
-                stored = (
+            def stored_status(self):
+                if not self.instance.pk:
+                    return Status.DRAFT
+                return (
                     type(self.instance)
                     ._default_manager.filter(pk=self.instance.pk)
                     .values_list("status", flat=True)
                     .first()
-                    if self.instance.pk
-                    else Status.DRAFT
                 )
-                if data["status"] != stored and (
-                    data["status"] not in EDITOR_STATUSES or stored not in EDITOR_STATUSES
-                ):
+
+            def check_status(self, data):
+                if "status" not in data:
+                    return
+                if reverting and not data.get("restore_status"):
+                    return  # the status is kept (see save_model)
+                if not may_move(user, type(self.instance), self.stored_status(), data["status"]):
                     self.add_error("status", _("Only publishers can publish or archive."))
+
+            def check_no_pending_change(self):
+                pending = pending_revision(self.instance)
+                if pending is not None:
+                    raise forms.ValidationError(
+                        _(
+                            "A change to this entry proposed by %(author)s on %(date)s is "
+                            "awaiting review. A publisher must approve or reject it (or its "
+                            "author withdraw it) before another change is made."
+                        ),
+                        code="pending",
+                        params={
+                            "author": pending.author,
+                            "date": date_format(localtime(pending.created_at), "DATETIME_FORMAT"),
+                        },
+                    )
 
             def check_version(self, loaded):
                 # Locks the row until this save commits (SQLite: the IMMEDIATE transaction
@@ -270,16 +320,22 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform") and context["adminform"].form
         context["conflict"] = getattr(form, "conflict", None)
+        context["pending_revision"] = pending_revision(obj)
+        context["reviewed"] = obj is not None and needs_review(request.user, obj)
+        context["reverting"] = self.is_revert(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason")
         if self.is_revert(request) and obj.pk:
-            # A revert saves an old copy: keep the current version number and derived values.
+            # A revert saves an old copy: keep the current version number and derived values,
+            # and the present status unless asked to restore that too.
             current = type(obj)._default_manager.get(pk=obj.pk)
             for field in obj._meta.concrete_fields:
                 if not field.editable and not field.primary_key and field.name != "created_at":
                     setattr(obj, field.attname, getattr(current, field.attname))
+            if hasattr(obj, "status") and not form.cleaned_data.get("restore_status"):
+                obj.status = current.status
             match = request.resolver_match
             version_id = match.kwargs.get("version_id") or (match.args[1:2] or [None])[0]
             record = obj.history.filter(history_id=version_id).first() if version_id else None
@@ -287,9 +343,56 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
                 reason = _("Reverted to the version of %(date)s") % {
                     "date": date_format(localtime(record.history_date), "DATETIME_FORMAT")
                 }
+        if needs_review(request.user, obj):
+            request.proposing = True  # written by save_related, as a Revision
+            return
         if reason:
             obj._change_reason = reason
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "proposing", False):
+            request.revision = propose(request, form, formsets)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "revision", None) is not None:
+            return []  # nothing was saved: the revision records what was proposed
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "revision", None) is None:
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "revision", None) is None:
+            super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "revision", None) is not None:
+            return self.response_proposed(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "revision", None) is not None:
+            return self.response_proposed(request)
+        return super().response_change(request, obj)
+
+    def response_proposed(self, request):
+        revision = request.revision
+        self.message_user(
+            request,
+            _(
+                "Your change to “%(entry)s” was saved for review: the public site shows the "
+                "entry as it was until a publisher approves it."
+            )
+            % {"entry": revision.summary},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:enterprises_revision_change", args=[revision.pk])
+        )
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):
@@ -304,38 +407,74 @@ class WorkflowActionsMixin:
 
     actions = ["submit_for_review", "publish", "archive", "return_to_draft"]
 
-    def _move(self, request, queryset, status, label):
-        changed = 0
+    def _move(self, request, queryset, status, label, message):
+        moved = 0
         for obj in queryset:
-            if obj.status != status:
+            if obj.status != status and may_move(request.user, type(obj), obj.status, status):
                 obj.status = status
                 obj._change_reason = label
                 obj.save(update_fields=["status"])
-                changed += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d entry changed.", "%(count)d entries changed.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+                moved += 1
+        skipped = len(queryset) - moved
+        self.message_user(request, message(moved) % {"count": moved}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d entry was left as it was (already there, or not yours to move).",
+                    "%(count)d entries were left as they were (already there, or not yours "
+                    "to move).",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Submit the selected entries for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._move(
-            request, queryset.filter(status=Status.DRAFT), Status.REVIEW, _("Submitted for review")
+            request,
+            queryset.filter(status=Status.DRAFT),
+            Status.REVIEW,
+            _("Submitted for review"),
+            lambda n: ngettext(
+                "%(count)d entry submitted for review.",
+                "%(count)d entries submitted for review.",
+                n,
+            ),
         )
 
     @admin.action(description=_("Publish the selected entries"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, Status.PUBLISHED, _("Published"))
+        self._move(
+            request,
+            queryset,
+            Status.PUBLISHED,
+            _("Published"),
+            lambda n: ngettext("%(count)d entry published.", "%(count)d entries published.", n),
+        )
 
     @admin.action(description=_("Archive the selected entries"), permissions=["publish"])
     def archive(self, request, queryset):
-        self._move(request, queryset, Status.ARCHIVED, _("Archived"))
+        self._move(
+            request,
+            queryset,
+            Status.ARCHIVED,
+            _("Archived"),
+            lambda n: ngettext("%(count)d entry archived.", "%(count)d entries archived.", n),
+        )
 
-    @admin.action(description=_("Return the selected entries to draft"), permissions=["publish"])
+    @admin.action(description=_("Return the selected entries to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._move(request, queryset, Status.DRAFT, _("Returned to draft"))
+        self._move(
+            request,
+            queryset,
+            Status.DRAFT,
+            _("Returned to draft"),
+            lambda n: ngettext(
+                "%(count)d entry returned to draft.", "%(count)d entries returned to draft.", n
+            ),
+        )
 
 
 @admin.register(Source)
@@ -576,3 +715,154 @@ class SlugHistoryAdmin(MalformedInputMixin, admin.ModelAdmin):
     @admin.display(description=_("now at"))
     def entry(self, obj):
         return obj.entry
+
+
+def shown_value(field, value):
+    """A proposed or stored value as an editor reads it: labels, names, never "None"."""
+    if value in (None, "", []):
+        return "—"
+    if field.many_to_many:
+        return ", ".join(
+            str(obj) for obj in field.related_model._default_manager.filter(pk__in=value)
+        )
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(no longer there)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def stored_json(field, obj):
+    from .models.revision import to_json
+
+    if obj is None:
+        return None
+    if field.many_to_many:
+        return sorted(getattr(obj, field.name).values_list("pk", flat=True)) if obj.pk else []
+    return to_json(field, getattr(obj, field.attname))
+
+
+def field_changes(model, obj, values):
+    """[(label, now, proposed)] for the proposed values of one row."""
+    rows = []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if not field.editable:
+            continue
+        rows.append(
+            (
+                capfirst(field.verbose_name),
+                shown_value(field, stored_json(field, obj)),
+                shown_value(field, value),
+            )
+        )
+    return rows
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Changes editors proposed to public entries: publishers approve or reject them, their
+    authors may withdraw them; nobody edits them."""
+
+    list_display = ("summary", "kind", "author", "created_at", "status", "decided_by")
+    list_filter = ("status", "content_type")
+    search_fields = ("summary", "reason", "author__username")
+    list_select_related = ("content_type", "author", "decided_by")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("kind of entry"), ordering="content_type")
+    def kind(self, obj):
+        return capfirst(obj.model._meta.verbose_name) if obj.model else "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = Revision.objects.filter(pk=row_id(object_id)).first()
+        if revision is None:
+            raise Http404(_("There is no such entry."))
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
+        may_decide = revision.is_pending and request.user.has_perm(
+            publish_permission(revision.model)
+        )
+        may_withdraw = revision.is_pending and revision.author_id == request.user.pk
+        if request.method == "POST":
+            return self.decide(request, revision, may_decide, may_withdraw)
+        entry = revision.current()
+        model = revision.model
+        rows = []
+        for relation, children in revision.proposal.get("rows", {}).items():
+            child_model = model._meta.get_field(relation).related_model
+            for child in children:
+                stored = (
+                    child_model._default_manager.filter(pk=child["pk"]).first()
+                    if child.get("pk")
+                    else None
+                )
+                if child.get("delete"):
+                    action = _("removed")
+                elif stored is None:
+                    action = _("added")
+                else:
+                    action = _("changed")
+                rows.append(
+                    {
+                        "kind": capfirst(child_model._meta.verbose_name),
+                        "action": action,
+                        "row": str(stored) if stored is not None else "",
+                        "changes": field_changes(child_model, stored, child.get("fields", {})),
+                    }
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(revision),
+            "opts": self.opts,
+            "revision": revision,
+            "entry": entry,
+            "entry_url": reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[entry.pk]
+            )
+            if entry is not None
+            else None,
+            "changes": field_changes(model, entry, revision.proposal.get("fields", {})),
+            "rows": rows,
+            "changed_meanwhile": revision.changed_meanwhile(),
+            "may_decide": may_decide,
+            "may_withdraw": may_withdraw,
+        }
+        return TemplateResponse(request, "admin/enterprises/revision.html", context)
+
+    def decide(self, request, revision, may_decide, may_withdraw):
+        note = request.POST.get("decision_note", "")[:500]
+        here = reverse("admin:enterprises_revision_change", args=[revision.pk])
+        if "_approve" in request.POST and may_decide:
+            try:
+                entry = revision.apply(request.user, note)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return HttpResponseRedirect(here)
+            self.message_user(
+                request,
+                _("The change was approved and is now public: “%(entry)s”.") % {"entry": entry},
+                messages.SUCCESS,
+            )
+        elif "_reject" in request.POST and may_decide:
+            revision.reject(request.user, note)
+            self.message_user(request, _("The change was rejected."), messages.SUCCESS)
+        elif "_withdraw" in request.POST and may_withdraw:
+            revision.withdraw(request.user)
+            self.message_user(request, _("Your change was withdrawn."), messages.SUCCESS)
+        else:
+            raise PermissionDenied
+        return HttpResponseRedirect(here)

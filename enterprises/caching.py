@@ -199,9 +199,10 @@ class AnonymousPageCacheMiddleware:
 
 
 def directory_models():
-    from .models import ContentVersion, SearchTerm
+    from .models import ContentVersion, Revision, SearchTerm
 
-    skip = {ContentVersion, SearchTerm}
+    # Proposed changes are not public until approved (which saves the entry itself).
+    skip = {ContentVersion, Revision, SearchTerm}
     return [
         model
         for model in apps.get_app_config("enterprises").get_models()

@@ -96,7 +96,9 @@ def text_cell(sheet, value):
     try:
         cell.value = value
     except IllegalCharacterError:
-        cell.value = "".join(ch if ch.isprintable() or ch in "\t\n\r" else "\ufffd" for ch in value)
+        cell.value = "".join(
+            ch if ch.isprintable() or ch in "\t\n\r" else "\ufffd" for ch in value
+        )
     cell.data_type = "s"
     return cell
 

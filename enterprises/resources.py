@@ -7,7 +7,7 @@ match). Editors without the publish permission cannot publish or archive through
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -23,7 +23,7 @@ from .models import (
     Source,
     Status,
 )
-from .models.base import EDITOR_STATUSES
+from .models.base import may_move, publish_permission
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -153,17 +153,35 @@ class DirectoryResource(resources.ModelResource):
                     % {"given": given, "version": stored.version}
                 ]
         user = kwargs.get("user")
-        if hasattr(instance, "status") and user is not None:
-            permission = f"enterprises.publish_{instance._meta.model_name}"
-            before = stored.status if stored is not None else Status.DRAFT
-            if instance.status != before and not user.has_perm(permission):
-                if instance.status not in EDITOR_STATUSES or before not in EDITOR_STATUSES:
-                    errors["status"] = [_("Only publishers can publish or archive.")]
+        if user is not None and not self.skip_row(instance, stored or instance, row):
+            errors.update(self.workflow_errors(user, instance, stored))
         if errors:
             raise ValidationError(errors)
         instance._change_reason = _("Imported from %(file)s") % {
             "file": kwargs.get("file_name") or _("a file")
         }
+
+    @staticmethod
+    def workflow_errors(user, instance, stored):
+        """What the workflow forbids this user in this row: publishing or archiving without
+        the permission, and changing public content, which editors do in the admin (where
+        the change is reviewed) rather than by a file."""
+        if user.has_perm(publish_permission(type(instance))):
+            return {}
+        errors = {}
+        if hasattr(instance, "status"):
+            before = stored.status if stored is not None else Status.DRAFT
+            if not may_move(user, type(instance), before, instance.status):
+                errors["status"] = [_("Only publishers can publish or archive.")]
+        if (stored is not None and stored.is_public()) or instance.is_public():
+            errors[NON_FIELD_ERRORS] = [
+                _(
+                    "This row changes public content, which only publishers may do by "
+                    "import; change the entry in the admin instead, where the change is "
+                    "reviewed."
+                )
+            ]
+        return errors
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """A row is skipped when it changes nothing; an empty cell equals an empty value

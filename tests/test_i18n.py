@@ -329,7 +329,8 @@ class TestSlugs:
         enterprise.save()
         assert client.get("/enterprises/secret-plan-co/").status_code == 404
 
-    def test_editor_rename_in_the_admin_redirects(self, editor_client):
+    def test_publisher_rename_in_the_admin_redirects(self, publisher_client):
+        editor_client = publisher_client
         policy = PolicyFactory(title_en="Liaoning plan", slug="liaoning-plan")
         url = reverse("admin:enterprises_policyinitiative_change", args=[policy.pk])
         form = editor_client.get(url).context["adminform"].form

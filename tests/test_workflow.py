@@ -115,7 +115,7 @@ class TestPublicVisibility:
 
 class TestHistory:
     def test_an_admin_save_records_who_why_and_what(self, editor_client, editor):
-        firm = EnterpriseFactory(summary_en="Old summary.")
+        firm = EnterpriseFactory(summary_en="Old summary.", status=Status.DRAFT)
         response = edit(
             editor_client,
             firm,
@@ -132,7 +132,7 @@ class TestHistory:
         assert "Corrected from the 2024 list" in page
 
     def test_revert_restores_an_earlier_version_and_is_itself_recorded(self, editor_client):
-        firm = EnterpriseFactory(summary_en="Right.")
+        firm = EnterpriseFactory(summary_en="Right.", status=Status.DRAFT)
         edit(editor_client, firm, summary_en="Wrong.")
         firm.refresh_from_db()
         assert firm.summary_en == "Wrong."
@@ -192,7 +192,7 @@ class TestHistory:
 
 class TestNoLostUpdates:
     def test_the_second_of_two_concurrent_saves_is_refused(self, editor, publisher):
-        firm = EnterpriseFactory(summary_en="Original.", city_en="")
+        firm = EnterpriseFactory(summary_en="Original.", city_en="", status=Status.REVIEW)
         first, second = Client(), Client()
         first.force_login(editor)
         second.force_login(publisher)
@@ -216,7 +216,7 @@ class TestNoLostUpdates:
         assert firm.version == 2
 
     def test_saving_again_after_reloading_works(self, editor_client):
-        firm = EnterpriseFactory()
+        firm = EnterpriseFactory(status=Status.DRAFT)
         edit(editor_client, firm, summary_en="One.")
         response = edit(editor_client, firm, summary_en="Two.")
         assert response.status_code == 302

@@ -5,6 +5,7 @@ from .exhibition import Exhibit, Exhibition
 from .policy import Indicator, PolicyInitiative, PolicyTarget
 from .redirects import SlugHistory
 from .reference import Industry, Region, Source
+from .revision import Revision
 from .searchable import SearchTerm
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Qualifier",
     "Recognition",
     "Region",
+    "Revision",
     "Size",
     "SearchTerm",
     "SlugHistory",

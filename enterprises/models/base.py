@@ -36,6 +36,22 @@ class Status(models.TextChoices):
 EDITOR_STATUSES = (Status.DRAFT, Status.REVIEW)
 
 
+def publish_permission(model):
+    """The permission that lets a user publish `model`'s rows directly (and change them
+    while they are public); others propose changes for review."""
+    return getattr(model, "publish_permission", None) or (
+        f"{model._meta.app_label}.publish_{model._meta.model_name}"
+    )
+
+
+def may_move(user, model, before, after):
+    """The workflow rule, wherever a status changes (admin form and actions, imports): an
+    editor moves entries between draft and review; a publisher anywhere."""
+    if before == after or user.has_perm(publish_permission(model)):
+        return True
+    return before in EDITOR_STATUSES and after in EDITOR_STATUSES
+
+
 class Qualifier(models.TextChoices):
     """How a stated figure relates to the number recorded ("more than 70,000")."""
 
@@ -149,6 +165,10 @@ class PublishableModel(TimestampedModel):
 
     @property
     def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def is_public(self):
+        """Whether the public site shows this row."""
         return self.status == Status.PUBLISHED
 
 

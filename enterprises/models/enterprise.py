@@ -284,6 +284,8 @@ class RecognitionQuerySet(models.QuerySet):
 class Recognition(TimestampedModel):
     """One recognition of an enterprise in the gradient cultivation system."""
 
+    publish_permission = "enterprises.publish_enterprise"
+
     class Level(models.TextChoices):
         NATIONAL = "national", _("national")
         PROVINCIAL = "provincial", _("provincial")
@@ -358,6 +360,9 @@ class Recognition(TimestampedModel):
         return (self.enterprise.slug, self.tier, self.level, self.year)
 
     natural_key.dependencies = ["enterprises.enterprise", "enterprises.source"]
+
+    def is_public(self):
+        return self.enterprise_id is not None and self.enterprise.is_public()
 
     def clean(self):
         if self.tier in NATIONAL_ONLY_TIERS:
@@ -461,6 +466,9 @@ class Product(ImageUploadMixin, SearchableModel, SluggedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:product-detail", kwargs={"slug": self.slug})
+
+    def is_public(self):
+        return super().is_public() and self.enterprise_id and self.enterprise.is_public()
 
     def search_texts(self):
         return {

@@ -132,6 +132,8 @@ class ExhibitQuerySet(models.QuerySet):
 class Exhibit(TimestampedModel):
     """A product shown at an exhibition."""
 
+    publish_permission = "enterprises.publish_exhibition"
+
     exhibition = models.ForeignKey(
         Exhibition,
         on_delete=models.CASCADE,
@@ -172,5 +174,13 @@ class Exhibit(TimestampedModel):
 
     def natural_key(self):
         return (self.product.slug, self.exhibition.slug)
+
+    def is_public(self):
+        return bool(
+            self.product_id
+            and self.exhibition_id
+            and self.product.is_public()
+            and self.exhibition.is_public()
+        )
 
     natural_key.dependencies = ["enterprises.product", "enterprises.exhibition"]

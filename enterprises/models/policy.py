@@ -148,6 +148,8 @@ class TargetQuerySet(models.QuerySet):
 class PolicyTarget(TimestampedModel):
     """A number an initiative aims to reach, and the latest reported progress towards it."""
 
+    publish_permission = "enterprises.publish_policyinitiative"
+
     initiative = models.ForeignKey(
         PolicyInitiative,
         on_delete=models.CASCADE,
@@ -206,6 +208,9 @@ class PolicyTarget(TimestampedModel):
         return (self.initiative.slug, self.slug)
 
     natural_key.dependencies = ["enterprises.policyinitiative", "enterprises.source"]
+
+    def is_public(self):
+        return self.initiative_id is not None and self.initiative.is_public()
 
     def clean(self):
         errors = {}

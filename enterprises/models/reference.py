@@ -17,6 +17,9 @@ class SourceQuerySet(models.QuerySet):
 class Source(models.Model):
     """A published document that states facts recorded in the directory."""
 
+    # Sources, regions and industries are shown wherever public entries cite or use them.
+    publish_permission = "enterprises.publish_enterprise"
+
     slug = models.SlugField(
         _("key"),
         max_length=100,
@@ -43,6 +46,25 @@ class Source(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def is_public(self):
+        """Whether a public entry cites this source."""
+        if self.pk is None:
+            return False
+        published = models.Q(status="published")
+        return (
+            any(
+                related.filter(published).exists()
+                for related in (
+                    self.enterprises,
+                    self.products,
+                    self.exhibitions,
+                    self.policies,
+                    self.indicators,
+                )
+            )
+            or self.recognitions.filter(enterprise__status="published").exists()
+        )
+
 
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
@@ -51,6 +73,8 @@ class RegionQuerySet(models.QuerySet):
 
 class Region(models.Model):
     """A provincial-level division of China, coded per GB/T 2260."""
+
+    publish_permission = "enterprises.publish_enterprise"
 
     class Kind(models.TextChoices):
         PROVINCE = "province", _("province")
@@ -94,6 +118,9 @@ class Region(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    def is_public(self):
+        return True
+
 
 class IndustryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
@@ -105,6 +132,8 @@ class IndustryQuerySet(models.QuerySet):
 
 class Industry(models.Model):
     """A category of GB/T 4754-2017: a section (A-T) or, below it, a division, group or class."""
+
+    publish_permission = "enterprises.publish_enterprise"
 
     class Level(models.TextChoices):
         SECTION = "section", _("section")
@@ -161,6 +190,9 @@ class Industry(models.Model):
 
     def translations_of(self, field):
         return [getattr(self, f"{field}_zh_hans"), getattr(self, f"{field}_en")]
+
+    def is_public(self):
+        return True
 
     def clean(self):
         errors = {}
