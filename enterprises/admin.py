@@ -23,7 +23,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
-from modeltranslation.translator import translator
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,6 +34,7 @@ from .models import (
     Exhibition,
     Indicator,
     Industry,
+    Person,
     PolicyInitiative,
     PolicyTarget,
     Product,
@@ -42,6 +43,7 @@ from .models import (
     Revision,
     SlugHistory,
     Source,
+    Statement,
     Status,
 )
 from .models.base import EDITOR_STATUSES, may_move, publish_permission
@@ -49,6 +51,38 @@ from .resources import EnterpriseResource, PolicyResource, ProductResource, Reco
 from .review import needs_review, pending_revision, propose
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def required_translated_fields(model):
+    """The translated fields an entry must have in at least one of the two languages."""
+    try:
+        names = translator.get_options_for_model(model).get_field_names()
+    except NotRegistered:
+        return []
+    return [name for name in names if not model._meta.get_field(name).blank]
+
+
+class OneLanguageIsEnoughForm(forms.ModelForm):
+    """A name (or any required text) is needed in one language, not in both: the admin
+    accepts every entry the curated fixtures hold, such as a firm the source names only in
+    English."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in required_translated_fields(self._meta.model):
+            for code in LANGUAGES:
+                field = self.fields.get(build_localized_fieldname(name, code))
+                if field is not None:
+                    field.required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in required_translated_fields(self._meta.model):
+            localized = [build_localized_fieldname(name, code) for code in LANGUAGES]
+            present = [field for field in localized if field in self.fields]
+            if present and not any(data.get(field) for field in present):
+                self.add_error(present[0], _("Give this in at least one of the two languages."))
+        return data
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -73,6 +107,23 @@ class MissingTranslationFilter(admin.SimpleListFilter):
                 Q(**{filled: ""}) | Q(**{f"{filled}__isnull": True})
             )
         return queryset.filter(condition)
+
+
+def without_fields(fieldsets, names):
+    """Fieldsets without the given field names (also inside rows of several fields)."""
+    out = []
+    for title, options in fieldsets:
+        fields = []
+        for entry in options["fields"]:
+            if isinstance(entry, list | tuple):
+                entry = tuple(name for name in entry if name not in names)
+                if entry:
+                    fields.append(entry if len(entry) > 1 else entry[0])
+            elif entry not in names:
+                fields.append(entry)
+        if fields:
+            out.append((title, {**options, "fields": fields}))
+    return out
 
 
 def is_row_id(value):
@@ -166,6 +217,7 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
     save of a public entry becomes a proposed change for a publisher to review (see
     enterprises.review)."""
 
+    form = OneLanguageIsEnoughForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/enterprises/change_form.html"
     record_fields = ("change_reason", "loaded_version")
@@ -205,6 +257,9 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # An entry being added has no creation or update time yet.
+            fieldsets = without_fields(fieldsets, {"created_at", "updated_at"})
         named = {name for _title, options in fieldsets for name in flatten(options["fields"])}
         if "change_reason" in named:
             return fieldsets
@@ -511,6 +566,7 @@ class IndustryAdmin(DirectoryAdmin):
 
 class RecognitionInline(MalformedInputMixin, TranslationTabularInline):
     model = Recognition
+    form = OneLanguageIsEnoughForm
     extra = 0
     fields = ("tier", "level", "year", "batch", "title", "authority", "source")
     autocomplete_fields = ("source",)
@@ -518,6 +574,7 @@ class RecognitionInline(MalformedInputMixin, TranslationTabularInline):
 
 class ProductInline(MalformedInputMixin, TranslationStackedInline):
     model = Product
+    form = OneLanguageIsEnoughForm
     extra = 0
     # Status is changed on the product's own page, where the workflow rules apply.
     fields = ("name", "slug", "category", "summary")
@@ -544,6 +601,11 @@ class EnterpriseAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = ("tier", "created_at", "updated_at")
     inlines = (RecognitionInline, ProductInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if not f.endswith("_at")]
+
     fieldsets = (
         (None, {"fields": ("name", "slug", "status", "tier")}),
         (
@@ -561,8 +623,8 @@ class EnterpriseAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
                 )
             },
         ),
-        (_("Stock listing"), {"fields": (("exchange", "ticker"),)}),
-        (_("Sources"), {"fields": ("sources", ("created_at", "updated_at"))}),
+        (_("Stock listing"), {"fields": (("listed", "exchange", "ticker"),)}),
+        (_("Sources"), {"fields": ("sources", "verified_on", ("created_at", "updated_at"))}),
     )
 
     def has_delete_permission(self, request, obj=None):
@@ -591,6 +653,7 @@ class RecognitionAdmin(SpreadsheetAdmin, DirectoryAdmin):
 
 class ExhibitInline(MalformedInputMixin, TranslationTabularInline):
     model = Exhibit
+    form = OneLanguageIsEnoughForm
     extra = 0
     fields = ("product", "exhibition", "hall", "booth", "note", "source")
     autocomplete_fields = ("product", "exhibition", "source")
@@ -637,6 +700,7 @@ class ExhibitAdmin(DirectoryAdmin):
 
 class PolicyTargetInline(MalformedInputMixin, TranslationStackedInline):
     model = PolicyTarget
+    form = OneLanguageIsEnoughForm
     extra = 0
     fields = (
         ("slug", "position"),
@@ -689,6 +753,52 @@ class IndicatorAdmin(WorkflowActionsMixin, DirectoryAdmin):
     autocomplete_fields = ("region", "source")
     list_select_related = ("region",)
     date_hierarchy = "as_of"
+
+
+class StatementInline(MalformedInputMixin, TranslationStackedInline):
+    model = Statement
+    form = OneLanguageIsEnoughForm
+    extra = 0
+    fields = (
+        ("slug", "position", "status"),
+        ("role", "organisation"),
+        "enterprise",
+        "paraphrase",
+        ("reported_on", "source"),
+        ("enterprises", "products", "exhibitions", "policies"),
+    )
+    autocomplete_fields = (
+        "enterprise",
+        "source",
+        "enterprises",
+        "products",
+        "exhibitions",
+        "policies",
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(WorkflowActionsMixin, DirectoryAdmin):
+    list_display = ("name", "slug", "status", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("name_zh_hans", "name_en", "slug")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (StatementInline,)
+
+
+@admin.register(Statement)
+class StatementAdmin(WorkflowActionsMixin, DirectoryAdmin):
+    list_display = ("person", "role", "organisation", "reported_on", "source", "status")
+    list_filter = ("status", "reported_on")
+    search_fields = (
+        "person__name_zh_hans",
+        "person__name_en",
+        "paraphrase_zh_hans",
+        "paraphrase_en",
+    )
+    autocomplete_fields = StatementInline.autocomplete_fields + ("person",)
+    list_select_related = ("person", "source")
+    readonly_fields = ("created_at", "updated_at")
 
 
 @admin.register(SlugHistory)

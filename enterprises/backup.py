@@ -19,13 +19,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Collate
 from modeltranslation.translator import NotRegistered, translator
 
-from .demo import DEMO_PREFIX
 from .models import (
     Enterprise,
     Exhibit,
     Exhibition,
     Indicator,
     Industry,
+    Person,
     PolicyInitiative,
     PolicyTarget,
     Product,
@@ -33,7 +33,9 @@ from .models import (
     Region,
     SlugHistory,
     Source,
+    Statement,
 )
+from .models.base import DEMO_PREFIX
 
 # Columns recomputed from the rest whenever a row is saved (an enterprise's tier comes from
 # its recognitions).
@@ -67,6 +69,8 @@ BACKUP_PLAN = (
     (PolicyInitiative, ["slug"], demo("slug")),
     (PolicyTarget, ["initiative__slug", "slug"], demo("initiative__slug")),
     (Indicator, ["slug"], demo("slug")),
+    (Person, ["slug"], demo("slug")),
+    (Statement, ["person__slug", "slug"], demo("person__slug")),
     (SlugHistory, ["kind", "slug"], demo("slug")),
 )
 

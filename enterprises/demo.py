@@ -39,6 +39,7 @@ from .models import (
     Status,
     Tier,
 )
+from .models.base import DEMO_PREFIX
 from .models.searchable import SearchableModel, both_languages
 from .search.backends import (
     COLUMNS,
@@ -49,7 +50,6 @@ from .search.backends import (
 from .search.text import document, document_tokens, syllable_tokens, vocabulary_words
 from .validators import credit_code_check_character, org_code_check_character
 
-DEMO_PREFIX = "demo-"
 DEMO_SOURCE = "demo-data"
 CHUNK = 5000
 # From this many enterprises on, chunks are made by other processes while this one writes.
@@ -232,6 +232,8 @@ class Writer:
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
                 self.empty[field.column] = ""
+            elif field.has_default() and not callable(field.default):
+                self.empty[field.column] = field.default
         if "version" in self.empty:
             self.empty["version"] = 1
         self.table = model._meta.db_table
@@ -624,12 +626,14 @@ class Generator:
         chunk order, so reproducibly); when an exchange has none left, it stays unlisted."""
         columns = self.writers[Enterprise].columns
         exchange_at, ticker_at = columns.index("exchange"), columns.index("ticker")
+        listed_at = columns.index("listed")
         for index, row in enumerate(rows):
             code = row[exchange_at]
             if code:
                 ticker = next(self.tickers[code], "")
                 row = list(row)
                 row[exchange_at], row[ticker_at] = (code if ticker else ""), ticker
+                row[listed_at] = bool(ticker)
                 rows[index] = tuple(row)
 
     def one_enterprise(self, r, ids, rows):
@@ -702,6 +706,7 @@ class Generator:
                 size=self.weighted_sizes[r.randrange(len(self.weighted_sizes))],
                 website="",
                 exchange=exchange,
+                listed=bool(exchange),
                 ticker="",
                 tier=top,
                 search_name=document(name_tokens),

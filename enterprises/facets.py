@@ -14,17 +14,19 @@ from django.db.models import Count
 
 from .caching import enabled, kept_in_process, remember
 
-# Filter name -> position of its value in a cell; `listed` is derived from the exchange.
-DIMENSIONS = {"region": 0, "industry": 1, "tier": 2, "exchange": 3, "size": 4}
-CUBE_FILTERS = {*DIMENSIONS, "listed"}
-COUNT = 5
+# Filter name -> position of its value in a cell.
+DIMENSIONS = {"region": 0, "industry": 1, "tier": 2, "exchange": 3, "size": 4, "listed": 5}
+CUBE_FILTERS = set(DIMENSIONS)
+COUNT = 6
+# The listing status as the `listed` filter names it: known yes or no, or unknown.
+LISTED_VALUES = {True: "yes", False: "no", None: "unknown"}
 
 
 def cell_value(name, cell):
     """The facet value of a cell, as the facet counts key it (strings)."""
-    if name == "listed":
-        return "yes" if cell[DIMENSIONS["exchange"]] else "no"
     value = cell[DIMENSIONS[name]]
+    if name == "listed":
+        return LISTED_VALUES[value]
     return "" if value is None else str(value)
 
 
@@ -80,10 +82,10 @@ def compute_cells():
     from .models import Enterprise
 
     return [
-        (*row[:5], row[5])
+        tuple(row)
         for row in Enterprise.objects.published()
         .order_by()
-        .values_list("region_id", "industry_id", "tier", "exchange", "size")
+        .values_list("region_id", "industry_id", "tier", "exchange", "size", "listed")
         .annotate(n=Count("pk"))
     ]
 

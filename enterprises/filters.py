@@ -9,7 +9,7 @@ from django import forms
 from django.db import connections
 from django.db.models import BooleanField, Case, CharField, Count, F, Func, Value, When
 from django.db.models.functions import Cast
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.forms.utils import flatatt
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
@@ -41,7 +41,7 @@ from .search.text import MAX_QUERY_LENGTH, parse_query
 YEAR_MIN, YEAR_MAX = 1800, 2100
 # Facet counts are taken from the database over at most this many rows per facet.
 FACET_LIVE_LIMIT = 2_000
-ANY = _("any")
+ANY = _("Any")
 
 
 def choice_rows(field):
@@ -324,14 +324,15 @@ class DirectoryFilterSet(django_filters.FilterSet):
         )
 
     def facet_counts(self):
-        """{filter name: {choice value: count}}: how many results each choice would give
-        under the other filters in use. From the facet cube where the list has one; else
-        from at most FACET_LIVE_LIMIT result rows (facets not in use), and one query that
-        reads at most FACET_LIVE_LIMIT + 1 rows per other facet. A facet that would need
-        more is left uncounted (its choices show no numbers)."""
+        """{filter name: {choice value: count} or None}: how many results each choice would
+        give under the other filters in use; None for a facet left uncounted (its choices
+        show no numbers), {} for one whose every choice gives nothing. From the facet cube
+        where the list has one; else from at most FACET_LIVE_LIMIT result rows (facets not
+        in use), and one query that reads at most FACET_LIVE_LIMIT + 1 rows per other
+        facet."""
         if not self.facets or (self.is_bound and not self.is_valid()):
             return {}
-        counts = {name: {} for name in self.facets}
+        counts = dict.fromkeys(self.facets)
         data = getattr(self.form, "cleaned_data", {})
         in_use = {name for name in self.facets if data.get(name) not in (None, "")}
         cube = self.cube_counts()
@@ -348,13 +349,14 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 # Under all the filters in use: the results themselves, if not too many.
                 if few and name in row_facets and cube is None:
                     position = row_facets.index(name) + 1
-                    tally = counts[name]
+                    tally = counts[name] = {}
                     for row in self.live_rows():
                         value = None if row[position] is None else str(row[position])
                         tally[value] = tally.get(value, 0) + 1
                 elif few:
                     # The rows read for the total when there are (no cube); else the filters.
                     rows = self.result_rows() if cube is None else self.filtered_except(name)
+                    counts[name] = {}
                     parts.append(self.grouped(rows, name))
             elif self.count_facets_in_use(few) and not source.startswith("count_"):
                 # Under the other filters: a set of unknown size, so read a bounded sample
@@ -363,6 +365,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 sample = others.model._default_manager.filter(
                     pk__in=others.values("pk")[: FACET_LIVE_LIMIT + 1]
                 ).order_by()
+                counts[name] = {}
                 parts.append(self.grouped(sample, name))
                 bounded.add(name)
         if parts:
@@ -370,14 +373,14 @@ class DirectoryFilterSet(django_filters.FilterSet):
                 counts[facet][value] = n
         for name in bounded:
             if sum(counts[name].values()) > FACET_LIVE_LIMIT:
-                counts[name] = {}
+                counts[name] = None
         return counts
 
     def label_choices_with_counts(self):
-        """Write each choice's count into its label: Liaoning (12)."""
+        """Write each choice's count into its label: Liaoning (12), or (0)."""
         counts = self.facet_counts()
         for name, by_value in counts.items():
-            if not by_value:
+            if by_value is None:
                 continue  # not counted (too costly here): plain labels
             field = self.form.fields[name]
 
@@ -392,9 +395,11 @@ class DirectoryFilterSet(django_filters.FilterSet):
             elif isinstance(field, forms.ModelChoiceField):
                 field.label_from_instance = lambda obj, labelled=labelled: labelled(obj, obj.pk)
             else:
+                # django-filter's choice field puts its "any" choice first by itself.
                 field.choices = [
-                    (value, labelled(label, value) if value != "" else label)
+                    (value, labelled(label, value))
                     for value, label in field.choices
+                    if value != ""
                 ]
         return counts
 
@@ -420,7 +425,7 @@ class EnterpriseFilter(DirectoryFilterSet):
     tier = SharedChoiceFilter(label=_("Tier"), choices=Tier.choices)
     listed = ChoiceFilter(
         label=_("Listed"),
-        choices=[("yes", _("listed")), ("no", _("not listed"))],
+        choices=[("yes", _("Listed")), ("no", _("Not listed")), ("unknown", _("Not known"))],
         method="filter_listed",
     )
     exchange = SharedChoiceFilter(label=_("Exchange"), choices=Exchange.choices)
@@ -501,10 +506,11 @@ class EnterpriseFilter(DirectoryFilterSet):
         return self._cube_counts
 
     def filter_listed(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.listing_unknown()
         share = self.sqlite_share(queryset, "listed", "exact", value)
         if share is not None:
-            lookup = GreaterThan if value == "yes" else Exact
-            return queryset.filter(Likelihood(lookup(F("exchange"), ""), share))
+            return queryset.filter(Likelihood(Exact(F("listed"), value == "yes"), share))
         return queryset.listed() if value == "yes" else queryset.unlisted()
 
     def sqlite_share(self, queryset, name, lookup, value):
@@ -529,7 +535,11 @@ class EnterpriseFilter(DirectoryFilterSet):
         return (
             queryset.annotate(
                 facet=Value("listed"),
-                value=Case(When(exchange="", then=Value("no")), default=Value("yes")),
+                value=Case(
+                    When(listed=True, then=Value("yes")),
+                    When(listed=False, then=Value("no")),
+                    default=Value("unknown"),
+                ),
             )
             .values("facet", "value")
             .annotate(n=Count("pk"))

@@ -28,6 +28,7 @@ DIRECTORY_FIXTURES = (
     "exhibitions",
     "policies",
     "indicators",
+    "people",
 )
 
 

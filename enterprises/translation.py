@@ -10,12 +10,14 @@ from .models import (
     Exhibition,
     Indicator,
     Industry,
+    Person,
     PolicyInitiative,
     PolicyTarget,
     Product,
     Recognition,
     Region,
     Source,
+    Statement,
 )
 
 
@@ -74,6 +76,16 @@ class IndicatorTranslation(TranslationOptions):
     fields = ("measure", "unit", "note")
 
 
+@register(Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Statement)
+class StatementTranslation(TranslationOptions):
+    fields = ("role", "organisation", "paraphrase")
+
+
 # History comes after translation, so that the historical models carry both languages
 # (HistoricalRecords() declared on a translated model breaks its saves).
 for model, options in [
@@ -88,5 +100,7 @@ for model, options in [
     (PolicyInitiative, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
     (PolicyTarget, {}),
     (Indicator, {}),
+    (Person, {}),
+    (Statement, {"m2m_fields": ["enterprises", "products", "exhibitions", "policies"]}),
 ]:
     register_history(model, records_class=DirectoryHistory, **options)

@@ -6,7 +6,10 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -21,6 +24,7 @@ from .models import (
     Exhibition,
     Indicator,
     Industry,
+    Person,
     PolicyInitiative,
     PolicyTarget,
     Product,
@@ -28,14 +32,44 @@ from .models import (
     Region,
     Size,
     SlugHistory,
+    Statement,
     Tier,
 )
 from .models.base import PUBLISHED_STATUS
-from .pagination import DirectoryPaginator
+from .pagination import DirectoryPaginator, PageTooDeep
 from .search import engine as search
 from .templatetags.directory import translated_value
 
 PAGE_SIZE = 20
+
+
+class ReaderNotFound(Http404):
+    """A 404 whose message is written for the reader (a page past the end of a list), shown
+    on the 404 page; the messages of other 404s are internal and never shown."""
+
+
+def page_not_found(request, exception):
+    """The 404 page: a plain message in the page's language, and the reason where there is
+    one meant for readers."""
+    reason = str(exception) if isinstance(exception, ReaderNotFound) else ""
+    return TemplateResponse(request, "404.html", {"reason": reason}, status=404).render()
+
+
+def page_of(paginator, number):
+    """A page of a list, or a ReaderNotFound saying why there is none."""
+    try:
+        return paginator.page(number)
+    except PageTooDeep as exc:
+        raise ReaderNotFound(str(exc)) from exc
+    except InvalidPage as exc:
+        raise ReaderNotFound(
+            ngettext(
+                "This list has no page “%(page)s”: it has %(count)s page.",
+                "This list has no page “%(page)s”: it has %(count)s pages.",
+                paginator.num_pages,
+            )
+            % {"page": str(number)[:20], "count": paginator.num_pages}
+        ) from exc
 
 
 class PublishedListView(FilterView):
@@ -59,6 +93,14 @@ class PublishedListView(FilterView):
     def get_queryset(self):
         return self.model.objects.published().for_listing()
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get("page") or 1
+        if number == "last":
+            number = paginator.num_pages
+        page = page_of(paginator, number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = self.paginator_class(queryset, per_page, **kwargs)
         total = self.filterset.result_total() if hasattr(self, "filterset") else None
@@ -70,6 +112,11 @@ class PublishedListView(FilterView):
         context = super().get_context_data(**kwargs)
         context["facet_counts"] = self.filterset.label_choices_with_counts()
         return context
+
+
+def statements():
+    """What the people quoted said about an entry: published statements, loaded together."""
+    return Prefetch("statements", Statement.objects.published().for_listing())
 
 
 class VisibleDetailView(DetailView):
@@ -92,7 +139,9 @@ class VisibleDetailView(DetailView):
             )
 
     def moved_to(self, slug):
-        kind = self.model.slug_history_kind
+        kind = getattr(self.model, "slug_history_kind", None)
+        if kind is None:
+            return None
         former = SlugHistory.objects.filter(kind=kind, slug=slug).values_list(
             f"{kind}_id", flat=True
         )
@@ -137,6 +186,7 @@ class EnterpriseDetailView(VisibleDetailView):
                 Prefetch("recognitions", Recognition.objects.select_related("source")),
                 Prefetch("products", Product.objects.filter(status=PUBLISHED_STATUS)),
                 "sources",
+                statements(),
             )
         )
 
@@ -181,6 +231,7 @@ class ProductDetailView(VisibleDetailView):
                     ),
                 ),
                 "sources",
+                statements(),
             )
         )
 
@@ -207,8 +258,16 @@ class ExhibitionDetailView(VisibleDetailView):
                     ).select_related("product", "product__enterprise"),
                 ),
                 "sources",
+                statements(),
             )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exhibits = self.object.exhibits.all()
+        # A column that would be empty in every row is left out.
+        context["has_places"] = any(exhibit.hall or exhibit.booth for exhibit in exhibits)
+        return context
 
 
 class PolicyListView(PublishedListView):
@@ -230,17 +289,32 @@ class PolicyDetailView(VisibleDetailView):
             .prefetch_related(
                 Prefetch("targets", PolicyTarget.objects.select_related("latest_value_source")),
                 "sources",
+                statements(),
             )
         )
 
 
 class RegionListView(ListView):
+    """The provincial-level divisions, by code or by how many enterprises each has."""
+
     model = Region
+    orderings = {"code": ("code",), "count": ("-enterprise_count", "code")}
+
+    @classmethod
+    def query_parameters(cls):
+        return ("sort",)
+
+    def sort(self):
+        chosen = self.request.GET.get("sort", "code")
+        return chosen if chosen in self.orderings else "code"
 
     def get_queryset(self):
         return Region.objects.annotate(
             enterprise_count=Count("enterprises", filter=Q(enterprises__status=PUBLISHED_STATUS))
-        )
+        ).order_by(*self.orderings[self.sort()])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sort=self.sort())
 
 
 class RegionDetailView(DetailView):
@@ -265,6 +339,14 @@ class RegionDetailView(DetailView):
             exhibitions=Exhibition.objects.published().filter(region=region),
         )
         return context
+
+
+def robots_txt(request):
+    """What crawlers may read: every public page, not the admin or the language switcher."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /en/admin/", "Disallow: /i18n/"]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, max_age=24 * 3600, public=True)
+    return response
 
 
 def ping(request):
@@ -351,10 +433,7 @@ class SearchView(TemplateView):
             paginator = Paginator(
                 KnownCount(search.results(kind, query, matches=found), shown), self.paginate_by
             )
-            try:
-                page = paginator.page(self.request.GET.get("page") or 1)
-            except InvalidPage as exc:
-                raise Http404(str(exc)) from exc
+            page = page_of(paginator, self.request.GET.get("page") or 1)
             context.update(
                 page_obj=page,
                 paginator=paginator,
@@ -398,7 +477,7 @@ def suggest(request):
         {
             "name": translated_value(obj, kind.title_field)[0],
             "kind": kind.key,
-            "label": str(kind.label),
+            "label": str(kind.singular),
             "url": obj.get_absolute_url(),
         }
         for kind, obj in interleaved[:SUGGESTIONS]
@@ -423,40 +502,62 @@ def recognition_counts():
 
 class StatisticsView(TemplateView):
     """Counts across the published directory: by region and tier, industry, size, listing,
-    and recognitions per year."""
+    and recognitions per year. Facts a source does not state are counted apart ("not
+    recorded"), never as zero or "no"."""
 
     template_name = "enterprises/statistics.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Enterprise counts come from the facet cube (one row per combination of region,
-        # industry, tier, exchange and size), not from counting the table.
-        cells = facet_cube(request_version(self.request)).cells
+        # industry, tier, exchange, size and listing), not from counting the table.
+        cube = facet_cube(request_version(self.request))
         by_region_tier, industries = {}, {}
-        sizes, exchanges = {}, {}
-        for region_id, industry_id, tier, exchange, size, n in cells:
+        sizes, exchanges, listing = {}, {}, {}
+        for region_id, industry_id, tier, exchange, size, listed, n in cube.cells:
             per_region = by_region_tier.setdefault(region_id, {})
             per_region[tier] = per_region.get(tier, 0) + n
             industries[industry_id] = industries.get(industry_id, 0) + n
             sizes[size] = sizes.get(size, 0) + n
+            listing[listed] = listing.get(listed, 0) + n
             if exchange:
                 exchanges[exchange] = exchanges.get(exchange, 0) + n
         tiers = [Tier(value) for value in reversed(Tier.values)]
-        regions = []
+        columns = [t.value for t in tiers] + [""]  # the last: no recognition recorded
+
+        def row(counts):
+            return [counts.get(value, 0) for value in columns], sum(counts.values())
+
+        regions, empty_regions = [], []
         for region in Region.objects.all():
-            counts = by_region_tier.get(region.pk, {})
-            regions.append((region, [counts.get(t.value, 0) for t in tiers], sum(counts.values())))
+            counts = by_region_tier.get(region.pk)
+            if counts:
+                regions.append((region, *row(counts)))
+            else:
+                empty_regions.append(region)
+        unplaced = by_region_tier.get(None, {})
         context.update(
             tiers=tiers,
             regions=regions,
-            tier_totals=[sum(row[1][i] for row in regions) for i in range(len(tiers))],
-            total=sum(total for _region, _counts, total in regions),
-            unplaced=sum(by_region_tier.get(None, {}).values()),
+            empty_regions=empty_regions,
+            unplaced=row(unplaced) if unplaced else None,
+            tier_totals=row(
+                {t: sum(c.get(t, 0) for c in by_region_tier.values()) for t in columns}
+            )[0],
+            total=cube.total,
             industries=[
-                (industry, industries.get(industry.pk, 0))
+                (industry, industries[industry.pk])
                 for industry in Industry.objects.sections()
+                if industries.get(industry.pk)
             ],
+            industry_unknown=industries.get(None, 0),
             sizes=[(choice.label, sizes.get(choice.value, 0)) for choice in Size],
+            size_unknown=sizes.get("", 0),
+            listing=[
+                (_("Listed"), listing.get(True, 0)),
+                (_("Not listed"), listing.get(False, 0)),
+                (_("Not known"), listing.get(None, 0)),
+            ],
             exchanges=[(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
             # Counted over every recognition: once per content version, like the cube.
             recognitions=remember(
@@ -474,4 +575,28 @@ class StatisticsView(TemplateView):
             (year, [by_year[year].get(t.value, 0) for t in tiers])
             for year in sorted((y for y in by_year if y), reverse=True)
         ]
+        context["recognitions_undated"] = sum(by_year.get(None, {}).values())
         return context
+
+
+class PersonListView(ListView):
+    """The people the sources quote, with how many of their statements are recorded."""
+
+    model = Person
+    template_name = "enterprises/person_list.html"
+
+    def get_queryset(self):
+        return Person.objects.published().annotate(
+            statement_count=Count("statements", filter=Q(statements__status=PUBLISHED_STATUS))
+        )
+
+
+class PersonDetailView(VisibleDetailView):
+    model = Person
+    template_name = "enterprises/person_detail.html"
+
+    def get_queryset(self):
+        published = Statement.objects.filter(status=PUBLISHED_STATUS).select_related(
+            "source", "enterprise"
+        )
+        return super().get_queryset().prefetch_related(Prefetch("statements", published))

@@ -7,11 +7,14 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from enterprises.i18n import switch_language
-from enterprises.views import healthz, ping
+from enterprises.views import healthz, ping, robots_txt
+
+handler404 = "enterprises.views.page_not_found"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
+    path("robots.txt", robots_txt, name="robots"),
     path("i18n/switch/<str:language>/", switch_language, name="switch-language"),
 ]
 urlpatterns += i18n_patterns(

@@ -68,8 +68,8 @@ def test_editor_can_open_changelist_add_and_change_forms(editor_client, curated,
 
 
 def test_changelist_search_finds_chinese_and_english_names(staff_client, curated):
-    response = staff_client.get(admin_url(Enterprise, "changelist") + "?q=中兴")
-    assert [e.slug for e in response.context["cl"].result_list] == ["zte"]
+    response = staff_client.get(admin_url(Product, "changelist") + "?q=外骨骼")
+    assert [p.slug for p in response.context["cl"].result_list] == ["passive-wearable-exoskeleton"]
     response = staff_client.get(admin_url(Enterprise, "changelist") + "?q=tri-tech")
     assert [e.slug for e in response.context["cl"].result_list] == ["beijing-tri-tech"]
 
@@ -237,3 +237,32 @@ def test_changelist_query_count_does_not_grow_with_the_page(staff_client, db, mo
         assert response.status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("slug", ["zte", "sysmed-china", "weichai-power"])
+def test_the_admin_accepts_a_curated_entry_named_in_one_language(publisher_client, curated, slug):
+    from .admin_forms import change_form_data
+
+    firm = Enterprise.objects.get(slug=slug)
+    assert firm.name_zh_hans == ""
+    url = admin_url(Enterprise, "change", firm.pk)
+    response = publisher_client.post(url, change_form_data(publisher_client.get(url)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_a_name_in_neither_language_is_refused(publisher_client, curated):
+    from .admin_forms import change_form_data
+
+    firm = Enterprise.objects.get(slug="zte")
+    url = admin_url(Enterprise, "change", firm.pk)
+    data = change_form_data(publisher_client.get(url), name_en="", name_zh_hans="")
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "name_zh_hans" in response.context["adminform"].form.errors
+    firm.refresh_from_db()
+    assert firm.name_en == "ZTE Corporation"
+
+
+def test_the_add_form_shows_no_times_for_an_entry_that_does_not_exist(staff_client):
+    html = staff_client.get(admin_url(Enterprise, "add")).content.decode()
+    assert "field-created_at" not in html and "field-updated_at" not in html

@@ -219,12 +219,12 @@ class TestNeverStale:
             page = fetch(visitor, "/en/enterprises/?sort=name").content.decode()
         assert not any('FROM "enterprises_exhibition"' in q["sql"] for q in queries)
         assert not any('FROM "enterprises_region"' in q["sql"] for q in queries)
-        assert '<option value="first-fair">First fair</option>' in page
+        assert '<option value="first-fair">First fair (0)</option>' in page
         assert '<option value="region-21">Liaoning (1)</option>' in page
         with commits():
             ExhibitionFactory(name_en="Second fair", slug="second-fair")
         page = fetch(visitor, "/en/enterprises/?sort=founded").content.decode()
-        assert '<option value="second-fair">Second fair</option>' in page
+        assert '<option value="second-fair">Second fair (0)</option>' in page
         # A chosen value is still checked in the database, and marked as chosen.
         page = fetch(visitor, "/en/enterprises/?exhibition=second-fair").content.decode()
         assert '<option value="second-fair" selected>' in page

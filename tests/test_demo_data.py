@@ -102,11 +102,11 @@ def test_same_seed_same_data_other_seed_other_data(curated):
 
 def test_curated_data_is_untouched(curated):
     generate(60)
-    assert load_directory().totals() == {"unchanged": 82}
+    assert load_directory().totals() == {"unchanged": 89}
     delete_demo_data()
     assert not Enterprise.objects.filter(slug__startswith=DEMO_PREFIX).exists()
     assert not Source.objects.filter(slug=DEMO_SOURCE).exists()
-    assert load_directory().totals() == {"unchanged": 82}
+    assert load_directory().totals() == {"unchanged": 89}
 
 
 def test_demo_entries_are_searchable_and_labelled(client, curated):

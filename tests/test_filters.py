@@ -45,6 +45,7 @@ def firms(db):
         industry=software,
         founded_year=2010,
         size="medium",
+        listed=False,
     )
     c = EnterpriseFactory(
         slug="c",
@@ -168,3 +169,34 @@ def test_policy_filters(client, db):
     assert slugs(client.get("/policies/?scope=national")) == ["national"]
     assert slugs(client.get("/policies/?region=anhui")) == ["anhui-plan"]
     assert slugs(client.get("/policies/?stage=proposed")) == ["anhui-plan"]
+
+
+def test_listing_has_three_states(client, firms):
+    unknown = EnterpriseFactory(slug="d", region=firms["a"].region)
+    assert unknown.listed is None
+    assert slugs(client.get("/en/enterprises/?listed=unknown")) == ["d"]
+    assert slugs(client.get("/en/enterprises/?listed=no")) == ["b"]
+    assert slugs(client.get("/en/enterprises/?listed=yes")) == ["a", "c"]
+    counts = client.get("/en/enterprises/").context["facet_counts"]["listed"]
+    assert counts == {"yes": 2, "no": 1, "unknown": 1}
+
+
+def test_each_select_offers_any_once_and_keeps_counts_when_nothing_matches(client, firms):
+    html = client.get("/en/enterprises/?listed=no&exchange=bse").content.decode()
+    for name in ("tier", "listed", "exchange", "size", "region", "industry"):
+        select = html.split(f'name="{name}"')[1].split("</select>")[0]
+        assert select.count('value=""') == 1, name
+        assert select.count(">Any") == 1, name
+    # No result, yet every choice still says what it would give.
+    listed = html.split('name="listed"')[1].split("</select>")[0]
+    assert "Listed (1)" in listed and "Not listed (0)" in listed
+    size = html.split('name="size"')[1].split("</select>")[0]
+    assert "(0)" in size
+
+
+def test_policy_selects_offer_any_once(client, db):
+    PolicyFactory()
+    html = client.get("/en/policies/").content.decode()
+    for name in ("scope", "stage", "region"):
+        select = html.split(f'name="{name}"')[1].split("</select>")[0]
+        assert select.count(">Any") == 1, name

@@ -101,14 +101,13 @@ class TestCuratedData:
         assert not Recognition.objects.filter(enterprise__slug__in=["zte", "weichai-power"])
 
     def test_firms_the_article_calls_specialized_have_that_tier(self, curated):
-        for slug in ("beijing-tri-tech", "sysmed-china"):
-            assert Enterprise.objects.get(slug=slug).tier == Tier.SPECIALIZED
+        assert Enterprise.objects.get(slug="beijing-tri-tech").tier == Tier.SPECIALIZED
 
     def test_unknown_facts_stay_blank(self, curated):
         sysmed = Enterprise.objects.get(slug="sysmed-china")
         assert sysmed.name_zh_hans == ""
         assert sysmed.region is None and sysmed.founded_year is None
-        recognition = Recognition.objects.get(enterprise=sysmed)
+        recognition = Recognition.objects.get(enterprise__slug="beijing-tri-tech")
         assert recognition.level == "" and recognition.year is None
 
     def test_weichai_is_in_weifang_shandong(self, curated):
@@ -188,12 +187,12 @@ class TestCuratedData:
 class TestLoading:
     def test_first_load_reports_what_it_created(self, db):
         report = load_directory()
-        assert report.totals() == {"created": 82}
+        assert report.totals() == {"created": 89}
 
     def test_loading_twice_changes_nothing(self, curated):
         before = snapshot()
         report = load_directory()
-        assert report.totals() == {"unchanged": 82}
+        assert report.totals() == {"unchanged": 89}
         assert snapshot() == before
 
     def test_plain_loaddata_twice_changes_nothing(self, db):
@@ -205,7 +204,7 @@ class TestLoading:
 
     def test_loaddata_then_load_directory_agree(self, db):
         call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=0)
-        assert load_directory().totals() == {"unchanged": 82}
+        assert load_directory().totals() == {"unchanged": 89}
 
     def test_a_changed_record_is_updated_and_keeps_its_creation_time(self, curated, tmp_path):
         zte = Enterprise.objects.get(slug="zte")
@@ -225,11 +224,11 @@ class TestLoading:
         call_command("load_directory")
         out = capsys.readouterr().out
         assert "fixtures/regions.json: enterprises.region: 34 created" in out
-        assert "Directory loaded: 82 created, 0 updated, 0 unchanged." in out
+        assert "Directory loaded: 89 created, 0 updated, 0 unchanged." in out
 
     def test_dry_run_writes_nothing(self, db, capsys):
         call_command("load_directory", "--dry-run")
-        assert "Dry run, nothing written: 82 created" in capsys.readouterr().out
+        assert "Dry run, nothing written: 89 created" in capsys.readouterr().out
         assert not Region.objects.exists()
 
 
@@ -417,3 +416,118 @@ class TestDryRun:
         with pytest.raises(CommandError, match="record 1.*field “size”"):
             call_command("load_directory", "--dry-run", str(path))
         assert snapshot() == before
+
+
+# What the article states, field by field: (model, natural key, field, value). A blank value
+# means the article does not state it, so nothing may be recorded there.
+STATED = [
+    (
+        Source,
+        "xinhua-2023-04-13-specialized-smes",
+        "url",
+        "http://en.people.cn/n3/2023/0413/c90000-20004995.html",
+    ),
+    (Enterprise, "zte", "name_en", "ZTE Corporation"),
+    (Enterprise, "zte", "name_zh_hans", ""),  # no Chinese legal name in the article
+    (Enterprise, "zte", "listed", None),  # its listing is not mentioned: unknown, not "no"
+    (Enterprise, "weichai-power", "name_en", "Weichai Power Co., Ltd."),
+    (Enterprise, "weichai-power", "name_zh_hans", ""),
+    (Enterprise, "weichai-power", "listed", None),
+    (Enterprise, "sysmed-china", "tier", ""),  # only "a medical technology company"
+    (Enterprise, "beijing-tri-tech", "region", None),  # no location is given
+    (Enterprise, "beijing-tri-tech", "tier", Tier.SPECIALIZED),
+    (Exhibition, "global-industrial-internet-conference-2021", "name_zh_hans", ""),
+    (Exhibition, "sme-development-conference-shenyang-2023", "name_is_descriptive", True),
+    (Exhibition, "sme-development-conference-shenyang-2023", "exhibitor_count", 150),
+    (PolicyInitiative, "liaoning-gradient-cultivation-work-plan", "title_is_descriptive", True),
+    (PolicyInitiative, "liaoning-gradient-cultivation-work-plan", "document_number", ""),
+    (PolicyInitiative, "liaoning-gradient-cultivation-work-plan", "issued_on", None),
+    (PolicyInitiative, "anhui-specialized-enterprise-targets-2025", "title_is_descriptive", True),
+    (PolicyInitiative, "beijing-stock-exchange-listing-channel", "title_is_descriptive", True),
+]
+
+
+class TestWhatTheSourceStates:
+    """The curated fixtures record what their sources state and nothing else."""
+
+    @pytest.mark.parametrize(
+        ("model", "key", "field", "value"),
+        STATED,
+        ids=[f"{m.__name__}-{k}-{f}" for m, k, f, _v in STATED],
+    )
+    def test_a_stated_fact_is_recorded_and_an_unstated_one_is_blank(
+        self, curated, model, key, field, value
+    ):
+        obj = model.objects.get(slug=key)
+        stored = getattr(obj, field)
+        assert stored == value, (key, field, stored)
+
+    def test_no_recognition_the_article_does_not_support(self, curated):
+        assert list(Recognition.objects.values_list("enterprise__slug", "tier")) == [
+            ("beijing-tri-tech", Tier.SPECIALIZED)
+        ]
+
+    def test_the_bse_channel_claims_nothing_about_after_listing(self, curated):
+        bse = PolicyInitiative.objects.get(slug="beijing-stock-exchange-listing-channel")
+        assert "listing onwards" not in bse.summary_en and "onwards" not in bse.summary_en
+
+    @pytest.mark.parametrize(
+        ("person", "statements", "role"),
+        [
+            ("li-zibin", 2, "president"),
+            ("zhang-duo", 1, "product manager"),
+            ("chen-xue", 2, "assistant to the general manager"),
+        ],
+    )
+    def test_the_people_quoted_and_what_they_said(self, curated, person, statements, role):
+        from enterprises.models import Person
+
+        found = Person.objects.get(slug=person)
+        assert found.name_zh_hans == ""  # the article gives the names in pinyin only
+        assert found.statements.count() == statements
+        for statement in found.statements.all():
+            assert statement.role_en == role
+            assert statement.source.slug == ARTICLE
+            assert statement.paraphrase_en and statement.paraphrase_zh_hans
+
+    def test_li_zibin_speaks_for_the_sme_association(self, curated):
+        from enterprises.models import Statement
+
+        for statement in Statement.objects.filter(person__slug="li-zibin"):
+            assert statement.organisation_en == (
+                "China Association of Small and Medium Enterprises"
+            )
+
+
+def curated_texts():
+    """(file, record, field, text) of every text a curated fixture holds, but a source's
+    own title (which is cited as it is)."""
+    for name in DIRECTORY_FIXTURES:
+        for number, record in enumerate(fixture_records(name), start=1):
+            for field, value in record["fields"].items():
+                if record["model"] == "enterprises.source" and field.startswith("title"):
+                    continue
+                if isinstance(value, str) and len(value.split()) > 3:
+                    yield name, number, field, value
+
+
+def test_no_curated_text_copies_a_source():
+    """No run of 8 words (or 12 Chinese characters) of a curated text occurs in a source:
+    the facts are written in the directory's own words."""
+    from .source_shingles import load, shingles
+
+    sources = load()
+    every = set().union(*sources.values())
+    copied = [
+        (name, number, field, text[:60])
+        for name, number, field, text in curated_texts()
+        if shingles(text) & every
+    ]
+    assert copied == []
+
+
+def test_the_copy_check_would_see_a_copied_sentence():
+    from .source_shingles import load, shingles
+
+    copied = "Liaoning has issued a work plan to improve the gradient training system"
+    assert shingles(copied) & load()["xinhua-2023-04-13-specialized-smes"]

@@ -113,7 +113,13 @@ PAGES = [
     # (path, Chinese title start, English title start, Chinese content, English content)
     ("/", "中国专精特新中小企业", "China's specialized", "各层级企业数量", "Enterprises by tier"),
     ("/enterprises/", "企业", "Enterprises", "筛选", "Filter"),
-    ("/enterprises/zte/", "中兴通讯股份有限公司", "ZTE Corporation", "认定记录", "Recognitions"),
+    (
+        "/enterprises/beijing-tri-tech/",
+        "Beijing Tri-tech",
+        "Beijing Tri-tech",
+        "认定记录",
+        "Recognitions",
+    ),
     ("/products/", "产品", "Products", "个产品", "products"),
     (
         "/products/passive-wearable-exoskeleton/",
@@ -126,13 +132,13 @@ PAGES = [
         "/exhibitions/",
         "展会",
         "Exhibitions",
-        "2021全球工业互联网大会",
-        "2021 Global Industrial Internet Conference",
+        "中小企业发展大会（沈阳，2023年）",
+        "Conference on China's SME development",
     ),
     (
-        "/exhibitions/global-industrial-internet-conference-2021/",
-        "2021全球工业互联网大会",
-        "2021 Global Industrial Internet Conference",
+        "/exhibitions/sme-development-conference-shenyang-2023/",
+        "中小企业发展大会（沈阳，2023年）",
+        "Conference on China's SME development",
         "展出产品",
         "Products shown",
     ),
@@ -371,7 +377,12 @@ def test_admin_speaks_both_languages(staff_client, curated):
 def test_admin_filters_entries_missing_a_translation(staff_client, curated):
     url = reverse("admin:enterprises_enterprise_changelist")
     missing_zh = staff_client.get(url + "?missing=zh-hans").context["cl"].result_list
-    assert {e.slug for e in missing_zh} == {"sysmed-china", "beijing-tri-tech"}
+    assert {e.slug for e in missing_zh} == {
+        "sysmed-china",
+        "beijing-tri-tech",
+        "zte",
+        "weichai-power",
+    }
     complete = EnterpriseFactory(
         name_en="Both", name_zh_hans="双语", summary_en="s", summary_zh_hans="摘要"
     )

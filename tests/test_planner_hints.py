@@ -76,5 +76,8 @@ def test_the_filters_the_cube_knows_carry_their_share_on_sqlite(client, founded)
         assert hinted and all(s.count("0.200000") == 2 and "1.000000" in s for s in hinted)
     else:
         assert hinted == []
-    response, _sql = listed(client, {"listed": "no"})
+    # The others: nobody said whether they are listed.
+    response, _sql = listed(client, {"listed": "unknown"})
     assert response.context["paginator"].count == 4
+    response, _sql = listed(client, {"listed": "no"})
+    assert response.context["paginator"].count == 0

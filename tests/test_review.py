@@ -178,7 +178,7 @@ class TestEditorsPropose:
         edit(editor_client, firm, summary_en="First.")
         response = edit(editor_client, firm, summary_en="Second.")
         assert response.status_code == 200
-        assert "awaiting review" in str(response.context["adminform"].form.non_field_errors())
+        assert "等待审核" in str(response.context["adminform"].form.non_field_errors())
         assert Revision.objects.count() == 1
 
     def test_an_editors_edit_of_a_recognition_row_waits_too(self, editor_client, publisher_client):
@@ -321,7 +321,7 @@ class TestWorkflowActions:
             follow=True,
         )
         texts = [str(m) for m in response.context["messages"]]
-        assert "2 entries published." in texts
+        assert "已发布 2 个条目。" in texts
 
 
 class TestImportsByEditors:

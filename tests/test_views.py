@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from enterprises import views
-from enterprises.models import Status, Tier
+from enterprises.models import Person, Statement, Status, Tier
 from tests.factories import (
     EnterpriseFactory,
     ExhibitFactory,
@@ -27,14 +27,17 @@ class TestPages:
     @pytest.mark.parametrize(
         ("url", "expected"),
         [
-            ("/", ["70000", "机器狗", "辽宁省完善专精特新中小企业梯度培育体系工作方案"]),
+            ("/", ["70000", "机器狗", "辽宁：完善专精特新中小企业梯度培育体系的工作方案"]),
             ("/en/", ["70,000", "Robotic dog", "Anhui targets"]),
-            ("/enterprises/", ["中兴通讯股份有限公司", "Beijing Tri-tech"]),
-            ("/enterprises/zte/", ["中兴通讯股份有限公司", "机器狗", "2021全球工业互联网大会"]),
+            ("/enterprises/", ["ZTE Corporation", "Beijing Tri-tech"]),
+            (
+                "/enterprises/zte/",
+                ["ZTE Corporation", "机器狗", "2021 Global Industrial Internet"],
+            ),
             ("/enterprises/beijing-tri-tech/", ["Beijing Tri-tech", "爬壁检测清洗机器人"]),
             ("/products/", ["无动力可穿戴外骨骼", "发动机"]),
             ("/products/passive-wearable-exoskeleton/", ["无动力可穿戴外骨骼", "Sysmed (China)"]),
-            ("/exhibitions/", ["2021全球工业互联网大会"]),
+            ("/exhibitions/", ["2021 Global Industrial Internet Conference", "中小企业发展大会"]),
             (
                 "/exhibitions/sme-development-conference-shenyang-2023/",
                 ["150", "无动力可穿戴外骨骼"],
@@ -43,8 +46,8 @@ class TestPages:
             ("/policies/anhui-specialized-enterprise-targets-2025/", ["5000", "2025"]),
             ("/en/policies/anhui-specialized-enterprise-targets-2025/", ["5,000", "2025"]),
             ("/regions/", ["辽宁省", "澳门特别行政区"]),
-            ("/regions/liaoning/", ["辽宁省", "2021全球工业互联网大会"]),
-            ("/regions/shandong/", ["潍柴动力股份有限公司"]),
+            ("/regions/liaoning/", ["辽宁省", "2021 Global Industrial Internet Conference"]),
+            ("/regions/shandong/", ["Weichai Power Co., Ltd."]),
         ],
     )
     def test_page_shows_the_curated_directory(self, client, curated, url, expected):
@@ -89,7 +92,7 @@ class TestPages:
         assert counts == {
             Tier.CHAMPION: 0,
             Tier.LITTLE_GIANT: 0,
-            Tier.SPECIALIZED: 2,
+            Tier.SPECIALIZED: 1,
             Tier.INNOVATIVE: 0,
         }
         assert response.context["enterprise_count"] == 4
@@ -226,12 +229,12 @@ def build_directory(size):
         IndicatorFactory(source=sources[i])
         IndicatorFactory(source=sources[i], region=region)
         PolicyFactory().sources.set(sources)
-    enterprise = EnterpriseFactory(slug="big", region=region)
+    enterprise = EnterpriseFactory(slug="big", region=region, listed=False)
     enterprise.sources.set(sources)
     exhibition.sources.set(sources)
     policy.sources.set(sources)
     for i in range(size * 2 + 1):
-        other = EnterpriseFactory(region=region)
+        other = EnterpriseFactory(region=region, listed=False)
         RecognitionFactory(enterprise=other, source=sources[i % size])
         product = ProductFactory(enterprise=other)
         ExhibitFactory(product=product, exhibition=ExhibitionFactory(region=region))
@@ -240,6 +243,23 @@ def build_directory(size):
         product = ProductFactory(enterprise=enterprise, slug=f"product-{i}" if i else "product")
         product.sources.set(sources)
         ExhibitFactory(product=product, exhibition=exhibition)
+    first = ProductFactory._meta.model.objects.get(slug="product")
+    for i in range(size):
+        person = Person.objects.create(
+            slug=f"person-{i}", name_en=f"Person {i}", status="published"
+        )
+        statement = Statement.objects.create(
+            person=person,
+            slug="said",
+            paraphrase_en="Said something.",
+            source=sources[i],
+            enterprise=enterprise,
+            status="published",
+        )
+        statement.enterprises.add(enterprise)
+        statement.products.add(first)
+        statement.exhibitions.add(exhibition)
+        statement.policies.add(policy)
         ExhibitFactory(product=product, exhibition=ExhibitionFactory(region=region))
 
 
@@ -255,14 +275,16 @@ QUERY_COUNTS = {
     "/enterprises/?page=last": 6,
     "/enterprises/?sort=-founded&page=last": 6,
     "/products/?page=last": 5,
-    "/enterprises/big/": 6,
+    "/enterprises/big/": 7,
     "/products/": 5,
-    "/products/product/": 3,
+    "/products/product/": 4,
     "/exhibitions/": 3,
-    "/exhibitions/fair/": 3,
+    "/exhibitions/fair/": 4,
     "/policies/": 3,
-    "/policies/plan/": 3,
+    "/policies/plan/": 4,
     "/regions/": 1,
+    "/people/": 1,
+    "/people/person-0/": 2,
     "/regions/liaoning/": 6,
     "/statistics/": 4,
     "/healthz": 1,
@@ -387,6 +409,61 @@ def test_statistics_counts_published_enterprises(client, db):
     assert rows["21"][0][tiers.index(Tier.SPECIALIZED)] == 2
     assert rows["21"][0][tiers.index(Tier.INNOVATIVE)] == 1
     assert response.context["total"] == 3
-    assert dict(response.context["sizes"])["small"] == 3
+    assert dict(response.context["sizes"])["Small"] == 3
     html = response.content.decode()
     assert "By region and tier" in html and "Recognitions by year" in html
+
+
+def test_statistics_count_every_enterprise_and_unknown_facts_apart(client, curated):
+    response = client.get("/en/statistics/")
+    context = response.context
+    # All four curated enterprises, though only one has a recorded region.
+    assert context["total"] == 4
+    assert context["unplaced"][1] == 3
+    assert dict(context["listing"]) == {"Listed": 0, "Not listed": 0, "Not known": 4}
+    html = response.content.decode()
+    assert "Counts of the 4 published enterprises" in html
+    assert "No published enterprise has a recorded industry yet." in html
+    assert "4 enterprises have no recorded industry." in html
+    assert "No enterprise recorded yet in:" in html
+
+
+@pytest.mark.parametrize("number", ["abc", "99", "0", "1.5", "9" * 60])
+def test_a_page_past_the_end_says_so_plainly_in_the_pages_language(client, curated, number):
+    english = client.get(f"/en/enterprises/?page={number}")
+    assert english.status_code == 404
+    html = english.content.decode()
+    assert "This list has no page" in html
+    for internal in ("Resolver404", "Invalid page", "That page", "invalid literal", "int()"):
+        assert internal not in html
+    chinese = client.get(f"/enterprises/?page={number}").content.decode()
+    assert "本页结果为空" not in chinese and "非法页面" not in chinese and "没有第" in chinese
+
+
+def test_a_missing_page_shows_no_internal_message(client, db):
+    html = client.get("/en/no-such-page/").content.decode()
+    assert "Resolver404" not in html and "tried" not in html and "Page not found" in html
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_favicon_ico_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_regions_sort_by_count_and_empty_ones_step_back(client, curated):
+    by_count = client.get("/en/regions/?sort=count")
+    codes = [r.code for r in by_count.context["region_list"]]
+    counts = [r.enterprise_count for r in by_count.context["region_list"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    html = by_count.content.decode()
+    assert html.count('class="empty-row"') == counts.count(0)
+    by_code = client.get("/en/regions/?sort=nonsense").context["region_list"]
+    assert [r.code for r in by_code] == sorted(codes)

@@ -2,6 +2,7 @@ from .base import PublishableModel, Qualifier, Status, TimestampedModel
 from .cache import ContentVersion
 from .enterprise import Enterprise, Exchange, Product, Recognition, Size, Tier
 from .exhibition import Exhibit, Exhibition
+from .people import Person, Statement
 from .policy import Indicator, PolicyInitiative, PolicyTarget
 from .redirects import SlugHistory
 from .reference import Industry, Region, Source
@@ -18,6 +19,7 @@ __all__ = [
     "Industry",
     "PolicyInitiative",
     "PolicyTarget",
+    "Person",
     "Product",
     "PublishableModel",
     "Qualifier",
@@ -28,6 +30,7 @@ __all__ = [
     "SearchTerm",
     "SlugHistory",
     "Source",
+    "Statement",
     "Status",
     "Tier",
     "TimestampedModel",

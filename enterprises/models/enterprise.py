@@ -21,10 +21,10 @@ PUBLISHED = models.Q(status="published")
 class Tier(models.TextChoices):
     """The rungs of the gradient cultivation system (梯度培育体系), lowest first."""
 
-    INNOVATIVE = "innovative", _("innovative SME")
-    SPECIALIZED = "specialized", _("specialized and sophisticated SME")
-    LITTLE_GIANT = "little_giant", _('"little giant" enterprise')
-    CHAMPION = "champion", _("manufacturing single champion")
+    INNOVATIVE = "innovative", _("Innovative SME")
+    SPECIALIZED = "specialized", _("Specialized and sophisticated SME")
+    LITTLE_GIANT = "little_giant", _('"Little giant" enterprise')
+    CHAMPION = "champion", _("Manufacturing single champion")
 
     @classmethod
     def rank(cls, value):
@@ -38,10 +38,10 @@ LOCAL_LOOKALIKE_TITLES = ("科技小巨人", "科技型小巨人", "小巨人培
 
 
 class Size(models.TextChoices):
-    LARGE = "large", _("large")
-    MEDIUM = "medium", _("medium")
-    SMALL = "small", _("small")
-    MICRO = "micro", _("micro")
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
 
 
 class Exchange(models.TextChoices):
@@ -61,12 +61,14 @@ class EnterpriseQuerySet(SlugQuerySet):
     def listed(self, exchange=None):
         if exchange:
             return self.filter(exchange=exchange)
-        # A range rather than "not empty": an index on the exchange can answer it (listed
-        # firms are a few percent, and NOT = reads every row).
-        return self.filter(exchange__gt="")
+        return self.filter(listed=True)
 
     def unlisted(self):
-        return self.filter(exchange="")
+        """Enterprises a source says are not listed (not those nobody said anything about)."""
+        return self.filter(listed=False)
+
+    def listing_unknown(self):
+        return self.filter(listed__isnull=True)
 
     def exhibited_at(self, exhibition):
         from .exhibition import Exhibit
@@ -153,12 +155,20 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
     logo_thumbnail = models.ImageField(
         _("logo thumbnail"), upload_to=RandomName("logos"), blank=True, editable=False
     )
+    listed = models.BooleanField(
+        _("listed on a stock exchange"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Yes or no only where a source says so; unknown otherwise. An exchange implies yes."
+        ),
+    )
     exchange = models.CharField(
         _("stock exchange"),
         max_length=10,
         choices=Exchange,
         blank=True,
-        help_text=_("Leave empty when the enterprise is not listed."),
+        help_text=_("Where it is listed, if a source says so."),
     )
     ticker = CodeField(_("ticker"), max_length=10, blank=True)
     tier = models.CharField(
@@ -207,9 +217,10 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
                 name="ent_pub_region_founded",
                 condition=PUBLISHED,
             ),
+            models.Index(fields=["listed", "slug"], name="ent_pub_listed", condition=PUBLISHED),
             models.Index(
-                fields=["region", "industry", "tier", "exchange", "size"],
-                name="ent_pub_cube",
+                fields=["region", "industry", "tier", "exchange", "size", "listed"],
+                name="ent_pub_cube_listed",
                 condition=PUBLISHED,
             ),
         ]
@@ -230,6 +241,11 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.exchange:
+            self.listed = True  # an exchange states the listing
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise-detail", kwargs={"slug": self.slug})
@@ -253,12 +269,17 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
 
     def clean(self):
         errors = validate_ticker(self.exchange, self.ticker)
+        if self.exchange:
+            if self.listed is False:
+                errors["listed"] = _("An enterprise listed on an exchange is listed.")
+            else:
+                self.listed = True
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_listed(self):
-        return bool(self.exchange)
+        return self.listed is True
 
     def derive_tier(self):
         """The highest tier among this enterprise's recognitions, or "" without any."""
@@ -287,9 +308,9 @@ class Recognition(TimestampedModel):
     publish_permission = "enterprises.publish_enterprise"
 
     class Level(models.TextChoices):
-        NATIONAL = "national", _("national")
-        PROVINCIAL = "provincial", _("provincial")
-        MUNICIPAL = "municipal", _("municipal")
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        MUNICIPAL = "municipal", _("Municipal")
 
     enterprise = models.ForeignKey(
         Enterprise,

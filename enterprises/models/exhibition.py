@@ -29,6 +29,14 @@ class Exhibition(SearchableModel, SluggedModel):
     slug_history_kind = "exhibition"
 
     name = models.CharField(_("name"), max_length=300)
+    name_is_descriptive = models.BooleanField(
+        _("descriptive name"),
+        default=False,
+        help_text=_(
+            "Tick when the official name is not known and the name only describes the event; "
+            "the site says so next to it."
+        ),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=100,

@@ -42,15 +42,23 @@ class PolicyInitiative(SearchableModel, SluggedModel):
     rich_text_fields = ("text",)
 
     class Scope(models.TextChoices):
-        NATIONAL = "national", _("national")
-        REGIONAL = "regional", _("regional")
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
 
     class Stage(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        IN_FORCE = "in_force", _("issued, in force")
-        EXPIRED = "expired", _("expired or completed")
+        PROPOSED = "proposed", _("Proposed")
+        IN_FORCE = "in_force", _("Issued, in force")
+        EXPIRED = "expired", _("Expired or completed")
 
     title = models.CharField(_("title"), max_length=300)
+    title_is_descriptive = models.BooleanField(
+        _("descriptive title"),
+        default=False,
+        help_text=_(
+            "Tick when the official title is not known and the title only describes the "
+            "initiative; the site says so next to it."
+        ),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=100,

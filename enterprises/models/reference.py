@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SourceQuerySet(models.QuerySet):
@@ -77,10 +78,10 @@ class Region(models.Model):
     publish_permission = "enterprises.publish_enterprise"
 
     class Kind(models.TextChoices):
-        PROVINCE = "province", _("province")
-        AUTONOMOUS_REGION = "autonomous_region", _("autonomous region")
-        MUNICIPALITY = "municipality", _("municipality")
-        SAR = "sar", _("special administrative region")
+        PROVINCE = "province", _("Province")
+        AUTONOMOUS_REGION = "autonomous_region", _("Autonomous region")
+        MUNICIPALITY = "municipality", _("Municipality")
+        SAR = "sar", _("Special administrative region")
 
     code = models.CharField(
         _("code"),
@@ -136,10 +137,10 @@ class Industry(models.Model):
     publish_permission = "enterprises.publish_enterprise"
 
     class Level(models.TextChoices):
-        SECTION = "section", _("section")
-        DIVISION = "division", _("division")
-        GROUP = "group", _("group")
-        CLASS = "class", _("class")
+        SECTION = "section", pgettext_lazy("industry level", "section")
+        DIVISION = "division", pgettext_lazy("industry level", "division")
+        GROUP = "group", pgettext_lazy("industry level", "group")
+        CLASS = "class", pgettext_lazy("industry level", "class")
 
     CODE_SHAPES = {
         Level.SECTION: re.compile(r"^[A-T]$"),

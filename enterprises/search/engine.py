@@ -19,7 +19,8 @@ from .text import allowed_typos, edit_distance, parse_query, stem  # noqa: F401
 class Kind:
     key: str
     model: type
-    label: str
+    label: str  # the kind, for a group of results: "Enterprises"
+    singular: str  # one result's badge: "Enterprise"
     title_field: str
     snippet_fields: tuple
 
@@ -28,10 +29,24 @@ class Kind:
 
 
 KINDS = (
-    Kind("enterprise", Enterprise, _("Enterprises"), "name", ("summary", "description")),
-    Kind("product", Product, _("Products"), "name", ("summary", "description")),
-    Kind("policy", PolicyInitiative, _("Policies"), "title", ("summary", "text")),
-    Kind("exhibition", Exhibition, _("Exhibitions"), "name", ("summary", "description")),
+    Kind(
+        "enterprise",
+        Enterprise,
+        _("Enterprises"),
+        _("Enterprise"),
+        "name",
+        ("summary", "description"),
+    ),
+    Kind("product", Product, _("Products"), _("Product"), "name", ("summary", "description")),
+    Kind("policy", PolicyInitiative, _("Policies"), _("Policy"), "title", ("summary", "text")),
+    Kind(
+        "exhibition",
+        Exhibition,
+        _("Exhibitions"),
+        _("Exhibition"),
+        "name",
+        ("summary", "description"),
+    ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 

@@ -44,10 +44,11 @@ def translated_value(obj, field):
 
 
 @register.simple_tag
-def tr(obj, field, rich=False):
+def tr(obj, field, rich=False, note=True):
     """A translated field in the reader's language; when only the other language has it,
-    that text is shown in its own `lang` and marked as not yet translated. `rich` fields
-    hold sanitized HTML (or plain text, given paragraphs)."""
+    that text is shown in its own `lang` and, with `note`, marked as not yet translated
+    (once per page is enough: the heading has the note, breadcrumbs and tables not).
+    `rich` fields hold sanitized HTML (or plain text, given paragraphs)."""
     value, code = translated_value(obj, field)
     if not value:
         return ""
@@ -55,20 +56,37 @@ def tr(obj, field, rich=False):
     if code == (get_language() or settings.LANGUAGE_CODE):
         return rendered
     tag = "div" if rich else "span"
-    return format_html(
-        '<{tag} lang="{lang}" class="untranslated">{text}</{tag}>'
-        ' <small class="untranslated-note">{note}</small>',
+    text = format_html(
+        '<{tag} lang="{lang}" class="untranslated">{text}</{tag}>',
         tag=tag,
         lang=bcp47(code),
         text=rendered,
+    )
+    if not note:
+        return text
+    return format_html(
+        '{text} <small class="untranslated-note">{note}</small>',
+        text=text,
         note=_("(not yet translated)"),
     )
 
 
 @register.simple_tag
-def figure(value, qualifier_label="", unit=""):
+def plain(obj, field):
+    """A translated field as plain text, in whichever language has it (for a page title or
+    a description, where markup cannot go)."""
+    return translated_value(obj, field)[0]
+
+
+@register.simple_tag
+def figure(value, qualifier_label="", unit="", measure=""):
     """A stated figure with its qualifier and unit, written as each language writes it:
-    超过5000家 / more than 5,000 enterprises; 40% in both."""
+    超过5000家 / more than 5,000 enterprises; 40% in both. Given the measure it counts, an
+    English unit the measure already names is left out (more than 5,000 provincial-level
+    enterprises, not "5,000 enterprises provincial-level enterprises")."""
+    if unit and measure and not (get_language() or "").startswith("zh"):
+        if str(unit).casefold() in str(measure).casefold().split():
+            unit = ""
     parts = [str(qualifier_label), number(value), str(unit)]
     if (get_language() or "").startswith("zh"):
         return "".join(parts)
