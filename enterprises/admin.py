@@ -17,7 +17,6 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -27,7 +26,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from .formats import FORMATS
+from .history import DirectoryRecordContextHelper
 from .models import (
     Enterprise,
     Exhibit,
@@ -49,6 +48,7 @@ from .models import (
 from .models.base import EDITOR_STATUSES, may_move, publish_permission
 from .resources import EnterpriseResource, PolicyResource, ProductResource, RecognitionResource
 from .review import needs_review, pending_revision, propose
+from .spreadsheets import SpreadsheetAdmin
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -192,7 +192,8 @@ class MalformedInputMixin:
 
 
 def changes_since(obj, version):
-    """What others changed in `obj` after `version`: [(history record, [(field, old, new)])]."""
+    """What others changed in `obj` after `version`: [(history record, [(field, old, new)])],
+    as the history page shows changes."""
     records = list(obj.history.filter(version__gt=version).order_by("history_date", "history_id"))
     previous = obj.history.filter(version__lte=version).order_by("-history_date").first()
     out = []
@@ -200,11 +201,10 @@ def changes_since(obj, version):
         rows = []
         if previous is not None:
             delta = record.diff_against(previous, foreign_keys_are_objs=True)
-            for change in delta.changes:
-                if change.field in ("version", "updated_at"):
-                    continue
-                label = obj._meta.get_field(change.field).verbose_name
-                rows.append((label, change.old, change.new))
+            helper = DirectoryRecordContextHelper(type(obj), record)
+            rows = [
+                (c["field"], c["old"], c["new"]) for c in helper.context_for_delta_changes(delta)
+            ]
         out.append((record, rows))
         previous = record
     return out
@@ -227,6 +227,9 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
 
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, row_id(object_id), extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return DirectoryRecordContextHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         return super().history_form_view(
@@ -450,13 +453,6 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
         )
 
 
-class SpreadsheetAdmin(ImportExportModelAdmin):
-    """Import and export as CSV (UTF-8 or GB18030) and XLSX."""
-
-    import_formats = FORMATS
-    export_formats = FORMATS
-
-
 class WorkflowActionsMixin:
     """Bulk workflow actions, saving each row so that history and signals follow."""
 
@@ -564,11 +560,12 @@ class IndustryAdmin(DirectoryAdmin):
     list_select_related = ("parent",)
 
 
-class RecognitionInline(MalformedInputMixin, TranslationTabularInline):
+class RecognitionInline(MalformedInputMixin, TranslationStackedInline):
+    # Stacked: a row of translated columns, each with its own language tabs, is too wide.
     model = Recognition
     form = OneLanguageIsEnoughForm
     extra = 0
-    fields = ("tier", "level", "year", "batch", "title", "authority", "source")
+    fields = (("tier", "level"), ("year", "batch"), "title", "authority", "source")
     autocomplete_fields = ("source",)
 
 

@@ -14,7 +14,7 @@ from django.forms.utils import flatatt
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -385,9 +385,11 @@ class DirectoryFilterSet(django_filters.FilterSet):
             field = self.form.fields[name]
 
             def labelled(label, value, by_value=by_value):
-                return (
-                    f"{label} ({number_format(by_value.get(str(value), 0), force_grouping=True)})"
-                )
+                count = number_format(by_value.get(str(value), 0), force_grouping=True)
+                return pgettext("a choice and its count", "%(label)s (%(count)s)") % {
+                    "label": label,
+                    "count": count,
+                }
 
             rows = getattr(self, "_choice_rows", {}).get(name)
             if rows is not None:

@@ -48,6 +48,8 @@ def neutralised(dataset):
 
 
 class CSV(base_formats.CSV):
+    label = "CSV"
+
     def is_binary(self):
         # Read the upload as bytes, so that the encoding can be recognised here.
         return True
@@ -76,6 +78,8 @@ class CSV(base_formats.CSV):
 
 
 class XLSX(base_formats.XLSX):
+    label = "XLSX (Excel)"
+
     def export_data(self, dataset, **kwargs):
         book = Workbook()
         sheet = book.active

@@ -100,6 +100,12 @@ class DirectoryResource(resources.ModelResource):
         kwargs["use_transactions"] = True
         return super().import_data(dataset, **kwargs)
 
+    def import_row(self, row, instance_loader, **kwargs):
+        # Each row keeps the file's values, for the preview of what it changes.
+        result = super().import_row(row, instance_loader, **kwargs)
+        result.row_values = dict(row)
+        return result
+
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         widget = super().widget_from_django_field(f, default)

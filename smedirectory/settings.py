@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "csp",
-    "axes",
+    "enterprises.apps.SignInSecurityConfig",
     "enterprises",
 ]
 

@@ -266,3 +266,15 @@ def test_a_name_in_neither_language_is_refused(publisher_client, curated):
 def test_the_add_form_shows_no_times_for_an_entry_that_does_not_exist(staff_client):
     html = staff_client.get(admin_url(Enterprise, "add")).content.decode()
     assert "field-created_at" not in html and "field-updated_at" not in html
+
+
+def test_the_sign_in_security_section_reads_in_chinese(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+    assert "登录安全" in html and "登录尝试" in html
+    assert "Access attempts" not in html and ">Axes<" not in html
+    assert "Django" not in html.split("<body")[1]
+
+
+def test_group_is_not_translated_as_an_industry_level(staff_client):
+    html = staff_client.get("/admin/auth/group/").content.decode()
+    assert "中类" not in html

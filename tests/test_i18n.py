@@ -153,7 +153,7 @@ PAGES = [
     ("/regions/", "地区", "Regions", "澳门特别行政区", "Macao Special Administrative Region"),
     ("/regions/anhui/", "安徽省", "Anhui Province", "各层级企业数量", "Enterprises by tier"),
     ("/statistics/", "统计", "Statistics", "按地区和层级", "By region and tier"),
-    ("/search/?q=robot", "搜索：robot", "Search: robot", "全部 (", "All ("),
+    ("/search/?q=robot", "搜索：robot", "Search: robot", "全部（", "All ("),
     (
         "/search/?q=外骨骼",
         "搜索：外骨骼",
@@ -393,3 +393,46 @@ def test_admin_filters_entries_missing_a_translation(staff_client, curated):
     )
     missing_en = staff_client.get(url + "?missing=en").context["cl"].result_list
     assert only_zh in missing_en
+
+
+CHINESE_PAGES = [
+    "/",
+    "/enterprises/",
+    "/enterprises/zte/",
+    "/enterprises/sysmed-china/",
+    "/products/passive-wearable-exoskeleton/",
+    "/exhibitions/",
+    "/exhibitions/sme-development-conference-shenyang-2023/",
+    "/policies/anhui-specialized-enterprise-targets-2025/",
+    "/regions/liaoning/",
+    "/statistics/",
+    "/people/",
+    "/people/li-zibin/",
+    "/search/?q=robot",
+]
+ASCII_BESIDE_CHINESE = re.compile(
+    r"[\u4e00-\u9fff）][,:;] ?[\u4e00-\u9fff（]|[\u4e00-\u9fff] ?\((?!\d{4}\))|\) ?[\u4e00-\u9fff]"
+)
+
+
+def page_text(html):
+    body = html.split("<body", 1)[1]
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " | ", body))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", CHINESE_PAGES)
+def test_chinese_pages_use_chinese_punctuation(client, curated, path):
+    text = page_text(client.get(path).content.decode())
+    assert ASCII_BESIDE_CHINESE.findall(text) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/enterprises/sysmed-china/", "/people/li-zibin/"])
+def test_an_untranslated_name_is_marked_once_at_the_top_of_the_page(client, curated, path):
+    html = client.get(path).content.decode()
+    top = html.split("<main", 1)[0] + html.split("<main", 1)[1].split("</h1>", 1)[0]
+    assert top.count("（尚未翻译）") == 1
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "尚未翻译" not in title

@@ -385,3 +385,62 @@ class TestFormulaSafety:
         confirm(editor_client, Enterprise, response)
         after = sorted(Enterprise.objects.values_list("slug", "name_en", "summary_zh_hans"))
         assert after == before
+
+
+class TestWhatEditorsRead:
+    def test_the_preview_sums_up_and_lists_only_what_changes(self, editor_client, existing):
+        rows = [
+            ["new-one", "新一", "New One", "21", "", "draft", ""],
+            [
+                "existing-firm",
+                existing.name_zh_hans,
+                "Existing Firm (renamed)",
+                "21",
+                "",
+                "draft",
+                "1",
+            ],
+        ]
+        response = preview(editor_client, Enterprise, csv_file(rows))
+        report = response.context["preview"]
+        assert dict(report["totals"]) == {"新增": 1, "更新": 1, "不变": 0}
+        update = next(row for row in report["rows"] if row["type"] == "update")
+        assert [label for label, _old, _new in update["changes"]] == ["名称 (英文) · name_en"]
+        assert update["changes"][0][1:] == ("Existing Firm", "Existing Firm (renamed)")
+        html = response.content.decode()
+        assert "此次导入将执行的操作" in html
+        assert "某些行验数据证失败" not in html and "version" not in html.split("import-report")[1]
+
+    def test_each_error_names_its_row_column_and_reason(self, editor_client, liaoning):
+        rows = [["bad-firm", "", "", "99", "", "draft", ""]]
+        response = preview(editor_client, Enterprise, csv_file(rows))
+        errors = response.context["preview"]["errors"]
+        columns = {column for _row, column, _message in errors}
+        assert "地区 · region" in columns
+        # The name is missing in both languages: the error names both columns.
+        assert "名称（name_zh_hans 或 name_en）" in columns
+        assert all(row == 1 for row, _column, _message in errors)
+        assert "NAME" not in response.content.decode()
+
+    def test_the_forms_speak_chinese_and_name_the_formats(self, editor_client):
+        export = editor_client.get(admin_url(Enterprise, "export"))
+        form = export.context["form"]
+        assert [label for _value, label in form.fields["format"].choices] == [
+            "CSV",
+            "XLSX (Excel)",
+        ]
+        labels = [str(field.label) for field in form.fields.values()]
+        assert "名称 (中文) · name_zh_hans" in labels and "Name Zh Hans" not in labels
+        html = export.content.decode()
+        assert "全选" in html and "onchange=" not in html and 'style="' not in html
+        imports = editor_client.get(admin_url(Enterprise, "import")).context["form"]
+        assert [label for _value, label in imports.fields["format"].choices] == [
+            "CSV",
+            "XLSX (Excel)",
+        ]
+
+    def test_a_file_in_the_wrong_format_is_a_clear_form_error(self, editor_client):
+        upload = SimpleUploadedFile("firms.xlsx", b"slug,name_en\nx,y\n")
+        response = preview(editor_client, Enterprise, upload, XLSX)
+        errors = response.context["form"].errors["import_file"]
+        assert "XLSX (Excel)" in errors[0] and "BadZipFile" not in errors[0]

@@ -136,7 +136,7 @@ def test_search_page_groups_results_by_kind_with_counts(client, curated):
     assert counts == {"enterprise": 3, "product": 3, "policy": 0, "exhibition": 0}
     assert response.context["total"] == 6
     html = response.content.decode()
-    assert "Enterprises <span" in html and "Products <span" in html
+    assert "Enterprises (3)" in html and "Products (3)" in html
 
 
 def test_matched_words_are_highlighted_in_title_and_snippet(client, curated):

@@ -222,3 +222,30 @@ class TestNoLostUpdates:
         assert response.status_code == 302
         firm.refresh_from_db()
         assert firm.summary_en == "Two." and firm.version == 3
+
+
+class TestHistoryPage:
+    def test_changes_read_as_labels_once_per_field_without_none(self, publisher_client):
+        firm = EnterpriseFactory(status=Status.REVIEW, summary_zh_hans="旧", summary_en="Old")
+        edit(publisher_client, firm, status=Status.PUBLISHED, summary_zh_hans="新")
+        html = publisher_client.get(admin_url(Enterprise, "history", firm.pk)).content.decode()
+        changes = html.split('id="change-history"')[1]
+        assert "审核中" in changes and "已发布" in changes  # the status labels, in Chinese
+        assert "review" not in changes and "published" not in changes
+        assert changes.count("摘要 (中文)") == 1 and "<strong>摘要:</strong>" not in changes
+        assert "None" not in changes
+        assert "版本" not in changes  # the version number is no change of the editor's
+        assert "CHANGES" not in html and "What changed" not in html
+
+    def test_the_conflict_page_lists_each_field_once(self, editor, publisher):
+        firm = EnterpriseFactory(status=Status.DRAFT, summary_zh_hans="原来")
+        first, second = Client(), Client()
+        first.force_login(publisher)
+        second.force_login(publisher)
+        url = admin_url(Enterprise, "change", firm.pk)
+        first_page, second_page = first.get(url), second.get(url)
+        first.post(url, change_form_data(first_page, summary_zh_hans="第一次"))
+        refused = second.post(url, change_form_data(second_page, city_zh_hans="沈阳"))
+        rows = refused.context["conflict"][0][1]
+        labels = [str(label) for label, _old, _new in rows]
+        assert labels == ["摘要 (中文)"]

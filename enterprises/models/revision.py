@@ -69,7 +69,7 @@ class Revision(models.Model):
         _("entry id"), null=True, blank=True, help_text=_("Empty for a proposed new entry.")
     )
     entry = GenericForeignKey("content_type", "object_id")
-    summary = models.CharField(_("entry"), max_length=300)
+    summary = models.CharField(_("entry concerned"), max_length=300)
     proposal = models.JSONField(_("proposed change"), default=dict)
     base_version = models.PositiveIntegerField(_("based on version"), null=True, blank=True)
     reason = models.CharField(_("reason given"), max_length=500, blank=True)

@@ -4,7 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language, to_locale
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext, to_locale
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -68,6 +69,15 @@ def tr(obj, field, rich=False, note=True):
         '{text} <small class="untranslated-note">{note}</small>',
         text=text,
         note=_("(not yet translated)"),
+    )
+
+
+@register.simple_tag
+def bracketed(outside, inside):
+    """`outside (inside)`, with the brackets of the reader's language: 全部（6）/ All (6)."""
+    pattern = pgettext("in brackets", "%(outside)s (%(inside)s)")
+    return mark_safe(
+        pattern % {"outside": conditional_escape(outside), "inside": conditional_escape(inside)}
     )
 
 

@@ -101,3 +101,52 @@ def test_filters_fold_away_on_a_phone_and_open_on_request(browser, site):
 def test_filters_are_open_beside_the_results_on_a_wide_screen(page, site):
     page.goto(site + "/en/enterprises/")
     expect(page.get_by_label("Region")).to_be_visible()
+
+
+def sign_in(page, site, django_user_model):
+    django_user_model.objects.create_superuser("boss", "boss@example.invalid", "a-Long-pass-42")
+    page.goto(site + "/en/admin/login/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("a-Long-pass-42")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_select_all_on_the_export_page_works_under_the_csp(
+    page, site, django_user_model, console_errors
+):
+    sign_in(page, site, django_user_model)
+    page.goto(site + "/en/admin/enterprises/enterprise/export/")
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    expect(fields.first).to_be_checked()
+    page.locator("#select-all-toggle").uncheck()
+    assert all(not box.is_checked() for box in fields.all())
+    page.locator("#select-all-toggle").check()
+    assert all(box.is_checked() for box in fields.all())
+    assert [e for e in console_errors if "Content Security Policy" in e] == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_header_is_one_row_on_a_wide_screen(browser, site, prefix):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site + prefix + "/")
+    tops = page.eval_on_selector_all(
+        ".site-header-inner > *",
+        "items => items.map(e => Math.round(e.getBoundingClientRect().top))",
+    )
+    heights = page.eval_on_selector(".site-header", "e => e.getBoundingClientRect().height")
+    assert max(tops) - min(tops) < 20, tops
+    assert heights < 90
+    context.close()
+
+
+def test_region_names_never_break_per_character_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    for path in ("/statistics/", "/regions/"):
+        page.goto(site + path)
+        heights = page.eval_on_selector_all(
+            ".data-table .nowrap a", "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert heights and max(heights) < 30, (path, heights)
+    context.close()
