@@ -90,3 +90,69 @@ def test_no_template_or_setting_refers_to_a_cdn():
         html = path.read_text()
         assert "//cdn" not in html and "googleapis" not in html, path
     assert settings.JQUERY_UI_URL.startswith("vendor/")
+
+
+# Production without the development tools ------------------------------------------------
+
+WITHOUT_DEV_TOOLS = """
+import importlib, os, pkgutil, sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smedirectory.settings")
+DEV_TOOLS = {"faker", "factory", "pytest", "_pytest", "xdist", "playwright", "ruff"}
+
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in DEV_TOOLS:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+sys.meta_path.insert(0, NotInstalled())
+sys.argv = ["manage.py", *sys.argv[1:]]
+if sys.argv[1:] == ["import-all"]:
+    import django
+
+    django.setup()
+    for package in ("smedirectory", "enterprises"):
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, package + "."):
+            if module.name != "enterprises.demo":  # the demo generator: a development tool
+                importlib.import_module(module.name)
+    print("imported")
+else:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+"""
+
+
+def test_production_code_needs_none_of_the_development_tools(tmp_path):
+    """requirements.txt installs no test tool: every module but the demo generator imports
+    without them, and migrate, load_directory and export_directory run."""
+    env = {**PRODUCTION_ENV, "DJANGO_VAR_DIR": str(tmp_path)}
+
+    def manage(*args):
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        full_env.pop("DATABASE_URL", None)
+        return subprocess.run(
+            [sys.executable, "-c", WITHOUT_DEV_TOOLS, *args],
+            cwd=settings.BASE_DIR,
+            env={**full_env, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    imported = manage("import-all")
+    assert imported.returncode == 0 and "imported" in imported.stdout, imported.stderr
+    for command in (["migrate", "--noinput"], ["load_directory"]):
+        result = manage(*command, "--verbosity", "0")
+        assert result.returncode == 0, result.stderr
+    exported = manage("export_directory", "-o", str(tmp_path / "backup.json"))
+    assert exported.returncode == 0, exported.stderr
+    assert "zte" in (tmp_path / "backup.json").read_text()
+    # The one command that needs them says so, instead of a traceback.
+    demo = manage("generate_demo_data", "--enterprises", "1")
+    assert demo.returncode == 1
+    assert "Demo data needs the development tools (faker is not installed)" in demo.stderr
+    assert "Traceback" not in demo.stderr

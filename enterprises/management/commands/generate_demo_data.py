@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.demo import DEMO_PREFIX, Generator, delete_demo_data
+from enterprises.models.base import DEMO_PREFIX
 
 
 class Command(BaseCommand):
@@ -33,6 +33,13 @@ class Command(BaseCommand):
             raise CommandError("--enterprises must be zero or more.")
         if processes is not None and processes < 0:
             raise CommandError("--processes must be zero or more.")
+        try:
+            from enterprises.demo import Generator, delete_demo_data
+        except ImportError as exc:  # Faker is a development tool: production lacks it
+            raise CommandError(
+                f"Demo data needs the development tools ({exc.name} is not installed): "
+                "run `make install-dev`, or `pip install -r requirements-dev.txt`."
+            ) from exc
         started = time.monotonic()
         if delete:
             removed = delete_demo_data(using=database)
