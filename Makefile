@@ -7,19 +7,32 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+RUNTIME := $(VENV)/.runtime-$(shell cksum requirements.txt | cut -d' ' -f1)
+DEVTOOLS := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# Tests use every core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages setup run dev test test-postgres bench bench-million lint format lock vendor clean
+.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million lint format lock vendor clean
 
-$(STAMP): requirements.txt
+define venv
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-* && touch $@
+endef
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies.
+$(RUNTIME): requirements.txt
+	$(venv)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.runtime-* && touch $@
+
+$(DEVTOOLS): $(RUNTIME) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.dev-* && touch $@
+
+install: $(RUNTIME) ## Create .venv with what production runs (no test tools).
+
+install-dev: $(DEVTOOLS) ## Add the test, lint and demo-data tools (make test does this).
 
 messages: install ## Compile the translation catalogues (pure Python, no gettext needed).
 	$(BIN)/python manage.py compile_translations
@@ -40,30 +53,35 @@ run: setup ## Serve the site with production settings on http://$(HOST):$(PORT)
 dev: setup ## Django's development server with debug pages and auto-reload.
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: messages ## Lint, check migrations and run the whole test suite.
+test: install-dev messages ## Lint, check migrations and run the whole test suite.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test-postgres: messages ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
+test-postgres: install-dev messages ## The suite again on the PostgreSQL at DATABASE_URL (default: local server).
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/smedirectory} \
-	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} $(BIN)/pytest $(PYTEST_ARGS)
+	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench: messages ## Benchmark at 100,000 enterprises on SQLite and PostgreSQL (needs wrk).
+bench: install-dev messages ## Benchmark at 100,000 enterprises on SQLite and PostgreSQL (needs wrk).
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-bench-million: messages ## The same at 1,000,000 enterprises.
+bench-million: install-dev messages ## The same at 1,000,000 enterprises.
 	$(BIN)/python benchmarks/run.py --enterprises 1000000 $(BENCH_ARGS)
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lock: ## Re-resolve requirements.txt from pyproject.toml (needs network access to PyPI).
+lock: ## Re-resolve both pin files from pyproject.toml (needs network access to PyPI).
 	rm -rf /tmp/smedirectory-lock && $(PYTHON) -m venv /tmp/smedirectory-lock
-	/tmp/smedirectory-lock/bin/pip install --quiet ".[dev]"
-	/tmp/smedirectory-lock/bin/pip freeze --exclude smedirectory | sed '/^-e /d' > requirements.txt
+	/tmp/smedirectory-lock/bin/pip install --quiet .
+	{ echo "# Runtime pins: what production installs (make run). Regenerate with make lock."; \
+	  /tmp/smedirectory-lock/bin/pip freeze --exclude smedirectory | sed '/^-e /d'; } > requirements.txt
+	/tmp/smedirectory-lock/bin/pip install --quiet ".[dev]" -c requirements.txt
+	{ echo "# Development pins: the runtime pins plus the test and lint tools (make test). Regenerate with make lock."; \
+	  echo "-r requirements.txt"; /tmp/smedirectory-lock/bin/pip freeze --exclude smedirectory \
+	  | sed '/^-e /d' | grep -vxFf requirements.txt; } > requirements-dev.txt
 	rm -rf build *.egg-info
 
 vendor: ## Refresh the front-end files vendored under static/vendor (needs npm).

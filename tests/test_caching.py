@@ -1,6 +1,7 @@
 """Cached pages for anonymous visitors: fast repeats, never stale after a change."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import caches
@@ -277,6 +278,15 @@ class TestNeverStale:
         assert caching.current_version() == before + 10
 
 
+def worker_redis_url(url):
+    """TEST_REDIS_URL's database number plus this xdist worker's, so that parallel workers
+    never clear each other's keys (redis://host:6379/14: gw0 uses 14, gw1 15, gw2 0...)."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{(base + worker) % 16}"))
+
+
 @pytest.mark.skipif(
     not os.environ.get("TEST_REDIS_URL"),
     reason="set TEST_REDIS_URL (CI does, in its PostgreSQL pass) to test the Redis cache",
@@ -285,7 +295,7 @@ def test_with_redis_the_version_and_pages_live_in_redis(visitor, commits):
     redis = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["TEST_REDIS_URL"],
+            "LOCATION": worker_redis_url(os.environ["TEST_REDIS_URL"]),
             "KEY_PREFIX": f"smedirectory-test-{os.getpid()}",
         }
     }
