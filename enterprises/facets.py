@@ -8,74 +8,96 @@ combination of those filters is then answered from the cube: the number of resul
 for each facet, the counts under the other filters in use.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 
 from django.db.models import Count
 
 from .caching import enabled, kept_in_process, remember
+from .models.enterprise import CUBE_DIMENSIONS, Tier
 
-# Filter name -> position of its value in a cell.
-DIMENSIONS = {"region": 0, "industry": 1, "tier": 2, "exchange": 3, "size": 4, "listed": 5}
-CUBE_FILTERS = set(DIMENSIONS)
-COUNT = 6
+# A cell: one combination of the dimensions' values, and `n`, the enterprises having it.
+Cell = namedtuple("Cell", [*CUBE_DIMENSIONS, "n"])
+CUBE_FILTERS = frozenset(CUBE_DIMENSIONS)
 # The listing status as the `listed` filter names it: known yes or no, or unknown.
 LISTED_VALUES = {True: "yes", False: "no", None: "unknown"}
 
 
 def cell_value(name, cell):
     """The facet value of a cell, as the facet counts key it (strings)."""
-    value = cell[DIMENSIONS[name]]
+    value = getattr(cell, name)
     if name == "listed":
         return LISTED_VALUES[value]
     return "" if value is None else str(value)
 
 
 class Cube:
+    """The cells of one content version, indexed by each dimension's values. `chosen` is
+    always {dimension: value string}, as the list's filters give them."""
+
     def __init__(self, cells):
-        self.cells = cells
+        self.cells = [Cell(*cell) for cell in cells]
         self.index = defaultdict(list)
-        for cell in cells:
-            for name in CUBE_FILTERS:
+        for cell in self.cells:
+            for name in CUBE_DIMENSIONS:
                 self.index[(name, cell_value(name, cell))].append(cell)
-        self.total = sum(cell[COUNT] for cell in cells)
-        self.marginals = {name: self._count(cells, name) for name in CUBE_FILTERS}
+        self.total = sum(cell.n for cell in self.cells)
+        self.marginals = {name: self._count(self.cells, name) for name in CUBE_DIMENSIONS}
 
     @staticmethod
     def _count(cells, name):
         counts = Counter()
         for cell in cells:
-            counts[cell_value(name, cell)] += cell[COUNT]
+            counts[cell_value(name, cell)] += cell.n
         return dict(counts)
 
     def matching(self, chosen):
         """Cells matching every chosen {filter: value}; starts from the smallest index list."""
         if not chosen:
             return self.cells
-        lists = sorted(
-            (self.index.get((name, value), []) for name, value in chosen.items()), key=len
-        )
-        first, rest = lists[0], chosen
+        first = min((self.index.get(item, []) for item in chosen.items()), key=len)
         return [
             cell
             for cell in first
-            if all(cell_value(name, cell) == value for name, value in rest.items())
+            if all(cell_value(name, cell) == value for name, value in chosen.items())
         ]
 
     def count(self, chosen):
         if not chosen:
             return self.total
-        return sum(cell[COUNT] for cell in self.matching(chosen))
+        return sum(cell.n for cell in self.matching(chosen))
 
     def facet_counts(self, chosen, facets):
-        """{facet: {value: n}}: each facet counted under the other chosen filters."""
+        """{facet: {value: n}}: each facet the cube has among `facets`, counted under the
+        other chosen filters. Facets it does not have are left to the caller."""
         out = {}
         for name in facets:
+            if name not in CUBE_FILTERS:
+                continue
             others = {k: v for k, v in chosen.items() if k != name}
-            if not others:
-                out[name] = self.marginals[name]
-            else:
-                out[name] = self._count(self.matching(others), name)
+            out[name] = (
+                self._count(self.matching(others), name) if others else self.marginals[name]
+            )
         return out
+
+    def tier_counts(self, chosen=None):
+        """[(tier, n)] from the highest tier down, under the chosen filters."""
+        by_tier = self.facet_counts(chosen or {}, ["tier"])["tier"] if self.total else {}
+        return [(Tier(value), by_tier.get(value, 0)) for value in reversed(Tier.values)]
+
+    def pivot(self, rows, columns):
+        """{row value: {column value: n}}, the raw values of two dimensions (None where a
+        fact is not known)."""
+        table = defaultdict(Counter)
+        for cell in self.cells:
+            table[getattr(cell, rows)][getattr(cell, columns)] += cell.n
+        return {row: dict(counts) for row, counts in table.items()}
+
+    def totals(self, name):
+        """{raw value of one dimension: n}."""
+        counts = Counter()
+        for cell in self.cells:
+            counts[getattr(cell, name)] += cell.n
+        return dict(counts)
 
 
 def compute_cells():
@@ -85,7 +107,7 @@ def compute_cells():
         tuple(row)
         for row in Enterprise.objects.published()
         .order_by()
-        .values_list("region_id", "industry_id", "tier", "exchange", "size", "listed")
+        .values_list(*CUBE_DIMENSIONS)
         .annotate(n=Count("pk"))
     ]
 

@@ -33,7 +33,6 @@ from .models import (
     Size,
     Tier,
 )
-from .models.base import PUBLISHED_STATUS
 from .pagination import COUNT_CAP
 from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
@@ -503,8 +502,7 @@ class EnterpriseFilter(DirectoryFilterSet):
             chosen = chosen_values(getattr(self.form, "cleaned_data", {}))
             if chosen is not None:
                 cube = facet_cube(self.version)
-                facets = [name for name in self.facets if name != "exhibition"]
-                self._cube_counts = (cube.facet_counts(chosen, facets), cube.count(chosen))
+                self._cube_counts = (cube.facet_counts(chosen, self.facets), cube.count(chosen))
         return self._cube_counts
 
     def filter_listed(self, queryset, name, value):
@@ -550,11 +548,8 @@ class EnterpriseFilter(DirectoryFilterSet):
 
     def count_exhibitions(self, queryset):
         return (
-            Exhibit.objects.filter(
-                product__enterprise__in=queryset.values("pk"),
-                product__status=PUBLISHED_STATUS,
-                exhibition__status=PUBLISHED_STATUS,
-            )
+            Exhibit.objects.filter(product__enterprise__in=queryset.values("pk"))
+            .published(page_of="enterprise")
             .order_by()
             .annotate(facet=Value("exhibition"), value=Cast("exhibition_id", CharField()))
             .values("facet", "value")

@@ -1,4 +1,5 @@
-"""Language switching: the same page in the other language, and a remembered choice."""
+"""The two languages: a field in the reader's language, the same page in the other
+language, and a remembered choice."""
 
 from urllib.parse import urlsplit
 
@@ -8,10 +9,23 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language, get_language_from_path
+from django.utils.translation import check_for_language, get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
+from modeltranslation.utils import build_localized_fieldname
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_CODES = list(LANGUAGE_NAMES)
+
+
+def translated_value(obj, field):
+    """(value, language it is in): the reader's language first, then the other one."""
+    current = get_language() or settings.LANGUAGE_CODE
+    order = [current] + [code for code in LANGUAGE_CODES if code != current]
+    for code in order:
+        value = getattr(obj, build_localized_fieldname(field, code), None)
+        if value:
+            return value, code
+    return "", current
 
 
 def translated_url(url, language):

@@ -4,10 +4,11 @@ from itertools import zip_longest
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,7 @@ from django_filters.views import FilterView
 from .caching import remember, request_version
 from .facets import cube as facet_cube
 from .filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
+from .i18n import translated_value
 from .models import (
     Enterprise,
     Exchange,
@@ -35,10 +37,8 @@ from .models import (
     Statement,
     Tier,
 )
-from .models.base import PUBLISHED_STATUS
 from .pagination import DirectoryPaginator, PageTooDeep
 from .search import engine as search
-from .templatetags.directory import translated_value
 
 PAGE_SIZE = 20
 
@@ -148,18 +148,28 @@ class VisibleDetailView(DetailView):
         return self.get_queryset().filter(pk__in=former).first()
 
 
-class HomeView(TemplateView):
+class ContentVersionMixin:
+    """A view reading figures of the content version its request sees: enterprise counts
+    from the facet cube (no counting of the table per request), and what is remembered per
+    version."""
+
+    @cached_property
+    def version(self):
+        return request_version(self.request)
+
+    @cached_property
+    def cube(self):
+        return facet_cube(self.version)
+
+
+class HomeView(ContentVersionMixin, TemplateView):
     template_name = "enterprises/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Counts from the facet cube: no counting of the whole table per request.
-        cube = facet_cube(request_version(self.request))
-        by_tier = cube.marginals["tier"]
-        tiers = [(Tier(value), by_tier.get(value, 0)) for value in reversed(Tier.values)]
         context.update(
-            tier_counts=tiers,
-            enterprise_count=cube.total,
+            tier_counts=self.cube.tier_counts(),
+            enterprise_count=self.cube.total,
             national_figures=Indicator.objects.published().national().for_listing()[:6],
             latest_policies=PolicyInitiative.objects.published().for_listing()[:5],
             recent_exhibits=Exhibit.objects.published()
@@ -184,7 +194,7 @@ class EnterpriseDetailView(VisibleDetailView):
             .select_related("region", "industry", "industry__parent")
             .prefetch_related(
                 Prefetch("recognitions", Recognition.objects.select_related("source")),
-                Prefetch("products", Product.objects.filter(status=PUBLISHED_STATUS)),
+                Prefetch("products", Product.objects.published(page_of="enterprise")),
                 "sources",
                 statements(),
             )
@@ -194,11 +204,8 @@ class EnterpriseDetailView(VisibleDetailView):
         context = super().get_context_data(**kwargs)
         enterprise = self.object
         context["exhibits"] = (
-            Exhibit.objects.filter(
-                product__enterprise=enterprise,
-                product__status=PUBLISHED_STATUS,
-                exhibition__status=PUBLISHED_STATUS,
-            )
+            Exhibit.objects.filter(product__enterprise=enterprise)
+            .published(page_of="enterprise")
             .select_related("exhibition", "product")
             .order_by("-exhibition__year", "exhibition__slug")
         )
@@ -226,7 +233,7 @@ class ProductDetailView(VisibleDetailView):
             .prefetch_related(
                 Prefetch(
                     "exhibits",
-                    Exhibit.objects.filter(exhibition__status=PUBLISHED_STATUS).select_related(
+                    Exhibit.objects.published(page_of="product").select_related(
                         "exhibition", "exhibition__region"
                     ),
                 ),
@@ -252,10 +259,9 @@ class ExhibitionDetailView(VisibleDetailView):
             .prefetch_related(
                 Prefetch(
                     "exhibits",
-                    Exhibit.objects.filter(
-                        product__status=PUBLISHED_STATUS,
-                        product__enterprise__status=PUBLISHED_STATUS,
-                    ).select_related("product", "product__enterprise"),
+                    Exhibit.objects.published(page_of="exhibition").select_related(
+                        "product", "product__enterprise"
+                    ),
                 ),
                 "sources",
                 statements(),
@@ -309,15 +315,13 @@ class RegionListView(ListView):
         return chosen if chosen in self.orderings else "code"
 
     def get_queryset(self):
-        return Region.objects.annotate(
-            enterprise_count=Count("enterprises", filter=Q(enterprises__status=PUBLISHED_STATUS))
-        ).order_by(*self.orderings[self.sort()])
+        return Region.objects.with_enterprise_counts().order_by(*self.orderings[self.sort()])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, sort=self.sort())
 
 
-class RegionDetailView(DetailView):
+class RegionDetailView(ContentVersionMixin, DetailView):
     model = Region
     shown_enterprises = PAGE_SIZE
 
@@ -325,12 +329,10 @@ class RegionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         region = self.object
         enterprises = Enterprise.objects.published().in_region(region)
-        cube = facet_cube(request_version(self.request))
         chosen = {"region": str(region.pk)}
-        by_tier = cube.facet_counts(chosen, ["tier"])["tier"] if cube.total else {}
         context.update(
-            tier_counts=[(Tier(v), by_tier.get(v, 0)) for v in reversed(Tier.values)],
-            enterprise_count=cube.count(chosen),
+            tier_counts=self.cube.tier_counts(chosen),
+            enterprise_count=self.cube.count(chosen),
             enterprises=enterprises.for_listing()[: self.shown_enterprises],
             policies=PolicyInitiative.objects.published().for_region(region),
             indicators=Indicator.objects.published()
@@ -493,14 +495,14 @@ suggest.query_parameters = lambda: ("q",)
 def recognition_counts():
     """[(year, tier, n)] over the recognitions of published enterprises."""
     return list(
-        Recognition.objects.filter(enterprise__status=PUBLISHED_STATUS)
+        Recognition.objects.published()
         .order_by()
         .values_list("year", "tier")
         .annotate(n=Count("pk"))
     )
 
 
-class StatisticsView(TemplateView):
+class StatisticsView(ContentVersionMixin, TemplateView):
     """Counts across the published directory: by region and tier, industry, size, listing,
     and recognitions per year. Facts a source does not state are counted apart ("not
     recorded"), never as zero or "no"."""
@@ -511,17 +513,10 @@ class StatisticsView(TemplateView):
         context = super().get_context_data(**kwargs)
         # Enterprise counts come from the facet cube (one row per combination of region,
         # industry, tier, exchange, size and listing), not from counting the table.
-        cube = facet_cube(request_version(self.request))
-        by_region_tier, industries = {}, {}
-        sizes, exchanges, listing = {}, {}, {}
-        for region_id, industry_id, tier, exchange, size, listed, n in cube.cells:
-            per_region = by_region_tier.setdefault(region_id, {})
-            per_region[tier] = per_region.get(tier, 0) + n
-            industries[industry_id] = industries.get(industry_id, 0) + n
-            sizes[size] = sizes.get(size, 0) + n
-            listing[listed] = listing.get(listed, 0) + n
-            if exchange:
-                exchanges[exchange] = exchanges.get(exchange, 0) + n
+        cube = self.cube
+        by_region_tier = cube.pivot("region", "tier")
+        industries, sizes = cube.totals("industry"), cube.totals("size")
+        listing, exchanges = cube.totals("listed"), cube.totals("exchange")
         tiers = [Tier(value) for value in reversed(Tier.values)]
         columns = [t.value for t in tiers] + [""]  # the last: no recognition recorded
 
@@ -563,7 +558,7 @@ class StatisticsView(TemplateView):
             recognitions=remember(
                 "recognitions-by-year",
                 recognition_counts,
-                version=request_version(self.request),
+                version=self.version,
                 timeout=7 * 24 * 3600,
                 per_language=False,
             ),
@@ -586,9 +581,7 @@ class PersonListView(ListView):
     template_name = "enterprises/person_list.html"
 
     def get_queryset(self):
-        return Person.objects.published().annotate(
-            statement_count=Count("statements", filter=Q(statements__status=PUBLISHED_STATUS))
-        )
+        return Person.objects.published().with_statement_counts()
 
 
 class PersonDetailView(VisibleDetailView):
@@ -596,7 +589,7 @@ class PersonDetailView(VisibleDetailView):
     template_name = "enterprises/person_detail.html"
 
     def get_queryset(self):
-        published = Statement.objects.filter(status=PUBLISHED_STATUS).select_related(
+        published = Statement.objects.published(page_of="person").select_related(
             "source", "enterprise"
         )
         return super().get_queryset().prefetch_related(Prefetch("statements", published))

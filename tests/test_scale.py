@@ -8,8 +8,9 @@ from django.db import connection
 from django.http import QueryDict
 
 from enterprises import pagination
+from enterprises.facets import cube as facet_cube
 from enterprises.filters import EnterpriseFilter
-from enterprises.models import Enterprise, Exchange, Product, Size, Status, Tier
+from enterprises.models import Enterprise, Exchange, Product, Region, Size, Status, Tier
 from enterprises.search.backends import ensure_installed
 
 from .factories import EnterpriseFactory, IndustryFactory, RecognitionFactory, RegionFactory
@@ -240,3 +241,34 @@ def test_the_public_list_indexes_exist_and_are_partial(table):
         assert constraints[name]["index"]
         assert "published" in definitions[name].lower(), definitions[name]
         assert "where" in definitions[name].lower()
+
+
+def test_the_cubes_tier_counts_and_pivots_are_the_live_ones(varied):
+    firms = list(Enterprise.objects.published())
+    liaoning = Region.objects.get(slug="liaoning")
+    cube = facet_cube(None)
+    for chosen, rows in [({}, firms), ({"region": str(liaoning.pk)}, None)]:
+        rows = rows or [f for f in firms if f.region_id == liaoning.pk]
+        expected = [(tier, sum(f.tier == tier for f in rows)) for tier in reversed(Tier)]
+        assert cube.tier_counts(chosen) == expected
+    pivot = {}
+    for firm in firms:
+        by_tier = pivot.setdefault(firm.region_id, {})
+        by_tier[firm.tier] = by_tier.get(firm.tier, 0) + 1
+    assert cube.pivot("region", "tier") == pivot
+    assert cube.totals("listed") == {
+        value: sum(f.listed is value for f in firms) for value in {f.listed for f in firms}
+    }
+
+
+def test_facets_the_cube_lacks_are_left_to_the_list(varied):
+    """A facet such as the exhibition is counted by the list, not the cube: asking the cube
+    for it with cube filters in use is no error, and the list still counts it."""
+    region = str(Region.objects.get(slug="liaoning").pk)
+    counts = facet_cube(None).facet_counts({"region": region}, ["region", "exhibition", "q"])
+    assert set(counts) == {"region"}
+    filterset = EnterpriseFilter(
+        QueryDict("region=liaoning"), queryset=Enterprise.objects.published()
+    )
+    assert filterset.is_valid()
+    assert set(filterset.facet_counts()) == set(EnterpriseFilter.facets)

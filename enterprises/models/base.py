@@ -80,8 +80,17 @@ class Written(models.Value):
         return "'" + self.value.replace("'", "''") + "'", []
 
 
-# The published status, for filters: `status=PUBLISHED_STATUS`.
+# "Published" has one spelling in queries: `.published()` on a model's queryset, and for a
+# related row, `published_through(path)`. Both write the status into the SQL (see Written).
 PUBLISHED_STATUS = Written(Status.PUBLISHED)
+# The condition of the partial indexes of published rows (in migrations, as a plain Q).
+PUBLISHED_ONLY = models.Q(status=Status.PUBLISHED)
+
+
+def published_through(*paths):
+    """The condition that the rows at these relations (e.g. "product", "exhibition") are
+    published: for filters across relations, Count(filter=...) and conditional joins."""
+    return models.Q(**{f"{path}__status": PUBLISHED_STATUS for path in paths})
 
 
 class PublishableQuerySet(models.QuerySet):

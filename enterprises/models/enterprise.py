@@ -10,12 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from ..images import ImageUploadMixin, RandomName, validate_image_upload
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
-from .base import PUBLISHED_STATUS, CodeField, SluggedModel, SlugQuerySet, TimestampedModel
+from .base import (
+    PUBLISHED_ONLY,
+    CodeField,
+    SluggedModel,
+    SlugQuerySet,
+    TimestampedModel,
+    published_through,
+)
 from .reference import Region, Source
 from .searchable import SearchableModel, both_languages
 
-# The rows the public pages read: the condition of their partial indexes.
-PUBLISHED = models.Q(status="published")
+# The enterprise facts the facet cube counts by (enterprises.facets), in the order of its
+# cells and of the covering index it is computed from.
+CUBE_DIMENSIONS = ("region", "industry", "tier", "exchange", "size", "listed")
 
 
 class Tier(models.TextChoices):
@@ -76,9 +84,9 @@ class EnterpriseQuerySet(SlugQuerySet):
         # Driven from the exhibition's exhibits (an index lookup), not by testing every
         # enterprise for an exhibit.
         return self.filter(
-            pk__in=Exhibit.objects.filter(
-                exhibition=exhibition, product__status=PUBLISHED_STATUS
-            ).values("product__enterprise_id")
+            pk__in=Exhibit.objects.filter(exhibition=exhibition)
+            .published(page_of="exhibition")
+            .values("product__enterprise_id")
         )
 
     def for_listing(self):
@@ -195,33 +203,41 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         # indexes: drafts cost nothing), composite where the list combines them; the last
         # one covers the facet cube's GROUP BY.
         indexes = [
-            models.Index(fields=["slug"], name="ent_pub_slug", condition=PUBLISHED),
+            models.Index(fields=["slug"], name="ent_pub_slug", condition=PUBLISHED_ONLY),
             models.Index(
-                fields=["founded_year", "id"], name="ent_pub_founded", condition=PUBLISHED
-            ),
-            models.Index(fields=["updated_at", "id"], name="ent_pub_updated", condition=PUBLISHED),
-            models.Index(fields=["region", "slug"], name="ent_pub_region", condition=PUBLISHED),
-            models.Index(
-                fields=["industry", "slug"], name="ent_pub_industry", condition=PUBLISHED
-            ),
-            models.Index(fields=["tier", "slug"], name="ent_pub_tier", condition=PUBLISHED),
-            models.Index(fields=["size", "slug"], name="ent_pub_size", condition=PUBLISHED),
-            models.Index(
-                fields=["exchange", "slug"], name="ent_pub_exchange", condition=PUBLISHED
+                fields=["founded_year", "id"], name="ent_pub_founded", condition=PUBLISHED_ONLY
             ),
             models.Index(
-                fields=["region", "tier", "slug"], name="ent_pub_region_tier", condition=PUBLISHED
+                fields=["updated_at", "id"], name="ent_pub_updated", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["region", "slug"], name="ent_pub_region", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["industry", "slug"], name="ent_pub_industry", condition=PUBLISHED_ONLY
+            ),
+            models.Index(fields=["tier", "slug"], name="ent_pub_tier", condition=PUBLISHED_ONLY),
+            models.Index(fields=["size", "slug"], name="ent_pub_size", condition=PUBLISHED_ONLY),
+            models.Index(
+                fields=["exchange", "slug"], name="ent_pub_exchange", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["region", "tier", "slug"],
+                name="ent_pub_region_tier",
+                condition=PUBLISHED_ONLY,
             ),
             models.Index(
                 fields=["region", "founded_year", "id"],
                 name="ent_pub_region_founded",
-                condition=PUBLISHED,
+                condition=PUBLISHED_ONLY,
             ),
-            models.Index(fields=["listed", "slug"], name="ent_pub_listed", condition=PUBLISHED),
             models.Index(
-                fields=["region", "industry", "tier", "exchange", "size", "listed"],
+                fields=["listed", "slug"], name="ent_pub_listed", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=list(CUBE_DIMENSIONS),
                 name="ent_pub_cube_listed",
-                condition=PUBLISHED,
+                condition=PUBLISHED_ONLY,
             ),
         ]
         constraints = [
@@ -300,6 +316,10 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
 class RecognitionQuerySet(models.QuerySet):
     def get_by_natural_key(self, enterprise_slug, tier, level, year):
         return self.get(enterprise__slug=enterprise_slug, tier=tier, level=level, year=year)
+
+    def published(self):
+        """The recognitions of published enterprises (they have no status of their own)."""
+        return self.filter(published_through("enterprise"))
 
 
 class Recognition(TimestampedModel):
@@ -417,8 +437,15 @@ class Recognition(TimestampedModel):
 
 
 class ProductQuerySet(SlugQuerySet):
-    def published(self):
-        return self.filter(status=PUBLISHED_STATUS, enterprise__status=PUBLISHED_STATUS)
+    def published(self, page_of=None):
+        """Published products of published enterprises; on the page of an enterprise
+        (`page_of="enterprise"`, published or previewed by staff), its published products."""
+        products = super().published()
+        return (
+            products
+            if page_of == "enterprise"
+            else products.filter(published_through("enterprise"))
+        )
 
     def for_listing(self):
         return self.select_related("enterprise", "enterprise__region")
@@ -476,9 +503,9 @@ class Product(ImageUploadMixin, SearchableModel, SluggedModel):
         permissions = [("publish_product", _("Can publish and archive products"))]
         ordering = ["slug"]
         indexes = [
-            models.Index(fields=["slug"], name="prod_pub_slug", condition=PUBLISHED),
+            models.Index(fields=["slug"], name="prod_pub_slug", condition=PUBLISHED_ONLY),
             models.Index(
-                fields=["enterprise", "slug"], name="prod_pub_enterprise", condition=PUBLISHED
+                fields=["enterprise", "slug"], name="prod_pub_enterprise", condition=PUBLISHED_ONLY
             ),
         ]
 

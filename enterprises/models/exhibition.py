@@ -7,13 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import NotInFutureYearValidator
-from .base import PUBLISHED_STATUS, SluggedModel, SlugQuerySet, TimestampedModel
+from .base import PUBLISHED_ONLY, SluggedModel, SlugQuerySet, TimestampedModel, published_through
 from .enterprise import Product
 from .reference import Region, Source
 from .searchable import SearchableModel
-
-# The rows the public pages read: the condition of their partial indexes.
-PUBLISHED = models.Q(status="published")
 
 
 class ExhibitionQuerySet(SlugQuerySet):
@@ -81,9 +78,13 @@ class Exhibition(SearchableModel, SluggedModel):
         ordering = ["-year", models.F("start_date").desc(nulls_last=True), "slug"]
         indexes = [
             models.Index(
-                fields=["-year", "-start_date", "slug"], name="exh_pub_order", condition=PUBLISHED
+                fields=["-year", "-start_date", "slug"],
+                name="exh_pub_order",
+                condition=PUBLISHED_ONLY,
             ),
-            models.Index(fields=["region", "-year"], name="exh_pub_region", condition=PUBLISHED),
+            models.Index(
+                fields=["region", "-year"], name="exh_pub_region", condition=PUBLISHED_ONLY
+            ),
         ]
 
     def __str__(self):
@@ -126,12 +127,20 @@ class ExhibitQuerySet(models.QuerySet):
     def get_by_natural_key(self, product_slug, exhibition_slug):
         return self.get(product__slug=product_slug, exhibition__slug=exhibition_slug)
 
-    def published(self):
-        return self.filter(
-            product__status=PUBLISHED_STATUS,
-            product__enterprise__status=PUBLISHED_STATUS,
-            exhibition__status=PUBLISHED_STATUS,
-        )
+    # The sides of an exhibit that must be published for the public to see it, by the page
+    # it is shown on: that page's own entry is published or previewed by staff.
+    SIDES = {
+        None: ("product", "product__enterprise", "exhibition"),
+        "enterprise": ("product", "exhibition"),
+        "product": ("exhibition",),
+        "exhibition": ("product", "product__enterprise"),
+    }
+
+    def published(self, page_of=None):
+        """Exhibits of published products of published enterprises at published
+        exhibitions; on the page of an enterprise, product or exhibition (`page_of`), the
+        other sides only."""
+        return self.filter(published_through(*self.SIDES[page_of]))
 
     def for_listing(self):
         return self.select_related("product", "product__enterprise", "exhibition")

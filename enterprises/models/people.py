@@ -4,13 +4,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import PublishableModel, PublishableQuerySet
+from .base import PublishableModel, PublishableQuerySet, published_through
 from .reference import Source
 
 
 class PersonQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_statement_counts(self):
+        """Each person with `statement_count`, their published statements."""
+        return self.annotate(
+            statement_count=models.Count("statements", filter=published_through("statements"))
+        )
 
 
 class Person(PublishableModel):
@@ -46,8 +52,13 @@ class StatementQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, person_slug, slug):
         return self.get(person__slug=person_slug, slug=slug)
 
-    def published(self):
-        return super().published().filter(person__status="published")
+    def published(self, page_of=None):
+        """Published statements of published people; on the page of a person
+        (`page_of="person"`, published or previewed by staff), their published statements."""
+        statements = super().published()
+        return (
+            statements if page_of == "person" else statements.filter(published_through("person"))
+        )
 
     def for_listing(self):
         return self.select_related("person", "source", "enterprise")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
+    PUBLISHED_ONLY,
     PublishableModel,
     PublishableQuerySet,
     Qualifier,
@@ -17,9 +18,6 @@ from .base import (
 )
 from .reference import Region, Source
 from .searchable import SearchableModel
-
-# The rows the public pages read: the condition of their partial indexes.
-PUBLISHED = models.Q(status="published")
 
 
 class PolicyQuerySet(SlugQuerySet):
@@ -107,9 +105,11 @@ class PolicyInitiative(SearchableModel, SluggedModel):
         ]
         ordering = [models.F("issued_on").desc(nulls_last=True), "slug"]
         indexes = [
-            models.Index(fields=["-issued_on", "slug"], name="pol_pub_order", condition=PUBLISHED),
             models.Index(
-                fields=["region", "-issued_on"], name="pol_pub_region", condition=PUBLISHED
+                fields=["-issued_on", "slug"], name="pol_pub_order", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["region", "-issued_on"], name="pol_pub_region", condition=PUBLISHED_ONLY
             ),
         ]
 

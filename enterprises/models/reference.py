@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .base import published_through
+
 
 class SourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
@@ -51,25 +53,28 @@ class Source(models.Model):
         """Whether a public entry cites this source."""
         if self.pk is None:
             return False
-        published = models.Q(status="published")
-        return (
-            any(
-                related.filter(published).exists()
-                for related in (
-                    self.enterprises,
-                    self.products,
-                    self.exhibitions,
-                    self.policies,
-                    self.indicators,
-                )
+        return any(
+            related.published().exists()
+            for related in (
+                self.enterprises,
+                self.products,
+                self.exhibitions,
+                self.policies,
+                self.indicators,
+                self.recognitions,
             )
-            or self.recognitions.filter(enterprise__status="published").exists()
         )
 
 
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
+
+    def with_enterprise_counts(self):
+        """Each region with `enterprise_count`, its published enterprises."""
+        return self.annotate(
+            enterprise_count=models.Count("enterprises", filter=published_through("enterprises"))
+        )
 
 
 class Region(models.Model):

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from ..i18n import translated_value
 from ..models import Enterprise, Exhibition, PolicyInitiative, Product, SearchTerm
 from ..richtext import plain
-from ..templatetags.directory import translated_value
 from .backends import RANKING, InWindow, first_matches, matching, with_rank
 from .highlight import highlight, snippet
 from .text import allowed_typos, edit_distance, parse_query, stem  # noqa: F401

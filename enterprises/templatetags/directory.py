@@ -7,14 +7,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext, to_locale
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
+from ..i18n import translated_value
 from ..models.base import plain_number
 from ..richtext import render as render_rich_text
 
 register = template.Library()
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 @register.filter
@@ -31,17 +29,6 @@ def number(value):
     if value is None:
         return ""
     return number_format(value, force_grouping=True)
-
-
-def translated_value(obj, field):
-    """(value, language it is in): the reader's language first, then the other one."""
-    current = get_language() or settings.LANGUAGE_CODE
-    order = [current] + [code for code in LANGUAGE_CODES if code != current]
-    for code in order:
-        value = getattr(obj, build_localized_fieldname(field, code), None)
-        if value:
-            return value, code
-    return "", current
 
 
 @register.simple_tag
