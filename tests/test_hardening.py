@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from enterprises.admin.forms import BoundedInline
 from enterprises.models import Enterprise, Product
 
 from .admin_forms import admin_url, change_form_data
@@ -94,6 +95,31 @@ class TestStaff:
         assert response.status_code in (200, 302)
         enterprise.refresh_from_db()
         assert enterprise.recognitions.count() == 1
+        if total.isdigit() and int(total) > BoundedInline.NEW_ROWS + 1:
+            # More rows than an inline takes: an error, after building only that many forms.
+            (recognitions,) = [
+                inline.formset
+                for inline in response.context["inline_admin_formsets"]
+                if inline.formset.prefix == "recognitions"
+            ]
+            assert (
+                recognitions.total_form_count() == BoundedInline.NEW_ROWS + 1
+            )  # the one row there
+            assert recognitions.non_form_errors()
+
+    def test_an_entry_with_more_rows_than_new_rows_allowed_still_saves(
+        self, staff_client, monkeypatch
+    ):
+        monkeypatch.setattr(BoundedInline, "NEW_ROWS", 1)
+        enterprise = RecognitionFactory(year=2021).enterprise
+        RecognitionFactory(enterprise=enterprise, year=2022)
+        RecognitionFactory(enterprise=enterprise, year=2023)
+        page = staff_client.get(admin_url(Enterprise, "change", enterprise.pk))
+        data = change_form_data(page, name_en="Renamed Works")
+        response = staff_client.post(admin_url(Enterprise, "change", enterprise.pk), data)
+        assert response.status_code == 302
+        enterprise.refresh_from_db()
+        assert enterprise.name_en == "Renamed Works" and enterprise.recognitions.count() == 3
 
 
 @pytest.mark.parametrize("object_id", ["abc", "99999999999999999999", "-1", "1.5"])

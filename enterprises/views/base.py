@@ -1,0 +1,141 @@
+"""What every public page shares: 404s in the reader's words, the list and detail views,
+and the content version a request sees."""
+
+from django.core.paginator import InvalidPage
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.translation import ngettext
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from ..caching import request_version
+from ..facets import cube as facet_cube
+from ..models import (
+    SlugHistory,
+    Statement,
+)
+from ..pagination import DirectoryPaginator, PageTooDeep
+
+PAGE_SIZE = 20
+
+
+class ReaderNotFound(Http404):
+    """A 404 whose message is written for the reader (a page past the end of a list), shown
+    on the 404 page; the messages of other 404s are internal and never shown."""
+
+
+def page_not_found(request, exception):
+    """The 404 page: a plain message in the page's language, and the reason where there is
+    one meant for readers."""
+    reason = str(exception) if isinstance(exception, ReaderNotFound) else ""
+    return TemplateResponse(request, "404.html", {"reason": reason}, status=404).render()
+
+
+def page_of(paginator, number):
+    """A page of a list, or a ReaderNotFound saying why there is none."""
+    try:
+        return paginator.page(number)
+    except PageTooDeep as exc:
+        raise ReaderNotFound(str(exc)) from exc
+    except InvalidPage as exc:
+        raise ReaderNotFound(
+            ngettext(
+                "This list has no page “%(page)s”: it has %(count)s page.",
+                "This list has no page “%(page)s”: it has %(count)s pages.",
+                paginator.num_pages,
+            )
+            % {"page": str(number)[:20], "count": paginator.num_pages}
+        ) from exc
+
+
+class PublishedListView(FilterView):
+    """A filtered, paginated list of published rows; filters and page live in the URL."""
+
+    paginate_by = PAGE_SIZE
+    paginator_class = DirectoryPaginator
+
+    @classmethod
+    def query_parameters(cls):
+        return (*cls.filterset_class.base_filters, "page")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # The page explains what is wrong with the filters: no list for any cache to keep
+            # (there are endless ways to be wrong).
+            add_never_cache_headers(response)
+        return response
+
+    def get_queryset(self):
+        return self.model.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get("page") or 1
+        if number == "last":
+            number = paginator.num_pages
+        page = page_of(paginator, number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = self.paginator_class(queryset, per_page, **kwargs)
+        total = self.filterset.result_total() if hasattr(self, "filterset") else None
+        if total is not None:
+            paginator.known_count, paginator.capped = total
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facet_counts"] = self.filterset.label_choices_with_counts()
+        return context
+
+
+def statements():
+    """What the people quoted said about an entry: published statements, loaded together."""
+    return Prefetch("statements", Statement.objects.published().for_listing())
+
+
+class VisibleDetailView(DetailView):
+    """A detail page: published rows for everyone, drafts too for staff (as a preview).
+    An entry's former slug redirects permanently to its current page."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.moved_to(kwargs.get("slug"))
+            if moved is None:
+                raise
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(
+                moved.get_absolute_url() + (f"?{query}" if query else "")
+            )
+
+    def moved_to(self, slug):
+        kind = getattr(self.model, "slug_history_kind", None)
+        if kind is None:
+            return None
+        former = SlugHistory.objects.filter(kind=kind, slug=slug).values_list(
+            f"{kind}_id", flat=True
+        )
+        return self.get_queryset().filter(pk__in=former).first()
+
+
+class ContentVersionMixin:
+    """A view reading figures of the content version its request sees: enterprise counts
+    from the facet cube (no counting of the table per request), and what is remembered per
+    version."""
+
+    @cached_property
+    def version(self):
+        return request_version(self.request)
+
+    @cached_property
+    def cube(self):
+        return facet_cube(self.version)

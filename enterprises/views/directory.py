@@ -1,0 +1,228 @@
+"""The directory's pages: home, each kind's list and detail pages, regions and people."""
+
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView, TemplateView
+
+from ..filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
+from ..models import (
+    Enterprise,
+    Exhibit,
+    Exhibition,
+    Indicator,
+    Person,
+    PolicyInitiative,
+    PolicyTarget,
+    Product,
+    Recognition,
+    Region,
+    Statement,
+)
+from .base import (
+    PAGE_SIZE,
+    ContentVersionMixin,
+    PublishedListView,
+    VisibleDetailView,
+    statements,
+)
+
+
+class HomeView(ContentVersionMixin, TemplateView):
+    template_name = "enterprises/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            tier_counts=self.cube.tier_counts(),
+            enterprise_count=self.cube.total,
+            national_figures=Indicator.objects.published().national().for_listing()[:6],
+            latest_policies=PolicyInitiative.objects.published().for_listing()[:5],
+            recent_exhibits=Exhibit.objects.published()
+            .for_listing()
+            .order_by("-exhibition__year", "-exhibition__start_date", "pk")[:6],
+        )
+        return context
+
+
+class EnterpriseListView(PublishedListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+
+
+class EnterpriseDetailView(VisibleDetailView):
+    model = Enterprise
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "industry", "industry__parent")
+            .prefetch_related(
+                Prefetch("recognitions", Recognition.objects.select_related("source")),
+                Prefetch("products", Product.objects.published(page_of="enterprise")),
+                "sources",
+                statements(),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.object
+        context["exhibits"] = (
+            Exhibit.objects.filter(product__enterprise=enterprise)
+            .published(page_of="enterprise")
+            .select_related("exhibition", "product")
+            .order_by("-exhibition__year", "exhibition__slug")
+        )
+        context["region_policies"] = (
+            PolicyInitiative.objects.published().for_region(enterprise.region)
+            if enterprise.region_id
+            else PolicyInitiative.objects.none()
+        )
+        return context
+
+
+class ProductListView(PublishedListView):
+    model = Product
+    filterset_class = ProductFilter
+
+
+class ProductDetailView(VisibleDetailView):
+    model = Product
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("enterprise", "enterprise__region")
+            .prefetch_related(
+                Prefetch(
+                    "exhibits",
+                    Exhibit.objects.published(page_of="product").select_related(
+                        "exhibition", "exhibition__region"
+                    ),
+                ),
+                "sources",
+                statements(),
+            )
+        )
+
+
+class ExhibitionListView(PublishedListView):
+    model = Exhibition
+    filterset_class = ExhibitionFilter
+
+
+class ExhibitionDetailView(VisibleDetailView):
+    model = Exhibition
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "exhibits",
+                    Exhibit.objects.published(page_of="exhibition").select_related(
+                        "product", "product__enterprise"
+                    ),
+                ),
+                "sources",
+                statements(),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exhibits = self.object.exhibits.all()
+        # A column that would be empty in every row is left out.
+        context["has_places"] = any(exhibit.hall or exhibit.booth for exhibit in exhibits)
+        return context
+
+
+class PolicyListView(PublishedListView):
+    model = PolicyInitiative
+    filterset_class = PolicyFilter
+    template_name = "enterprises/policy_filter.html"
+
+
+class PolicyDetailView(VisibleDetailView):
+    model = PolicyInitiative
+    template_name = "enterprises/policy_detail.html"
+    context_object_name = "policy"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region")
+            .prefetch_related(
+                Prefetch("targets", PolicyTarget.objects.select_related("latest_value_source")),
+                "sources",
+                statements(),
+            )
+        )
+
+
+class RegionListView(ListView):
+    """The provincial-level divisions, by code or by how many enterprises each has."""
+
+    model = Region
+    orderings = {"code": ("code",), "count": ("-enterprise_count", "code")}
+
+    @classmethod
+    def query_parameters(cls):
+        return ("sort",)
+
+    def sort(self):
+        chosen = self.request.GET.get("sort", "code")
+        return chosen if chosen in self.orderings else "code"
+
+    def get_queryset(self):
+        return Region.objects.with_enterprise_counts().order_by(*self.orderings[self.sort()])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sort=self.sort())
+
+
+class RegionDetailView(ContentVersionMixin, DetailView):
+    model = Region
+    shown_enterprises = PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.object
+        enterprises = Enterprise.objects.published().in_region(region)
+        chosen = {"region": str(region.pk)}
+        context.update(
+            tier_counts=self.cube.tier_counts(chosen),
+            enterprise_count=self.cube.count(chosen),
+            enterprises=enterprises.for_listing()[: self.shown_enterprises],
+            policies=PolicyInitiative.objects.published().for_region(region),
+            indicators=Indicator.objects.published()
+            .filter(region=region)
+            .select_related("source"),
+            exhibitions=Exhibition.objects.published().filter(region=region),
+        )
+        return context
+
+
+class PersonListView(ListView):
+    """The people the sources quote, with how many of their statements are recorded."""
+
+    model = Person
+    template_name = "enterprises/person_list.html"
+
+    def get_queryset(self):
+        return Person.objects.published().with_statement_counts()
+
+
+class PersonDetailView(VisibleDetailView):
+    model = Person
+    template_name = "enterprises/person_detail.html"
+
+    def get_queryset(self):
+        published = Statement.objects.published(page_of="person").select_related(
+            "source", "enterprise"
+        )
+        return super().get_queryset().prefetch_related(Prefetch("statements", published))

@@ -1,0 +1,98 @@
+"""Counts across the published directory."""
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from ..caching import remember
+from ..models import (
+    Exchange,
+    Industry,
+    Recognition,
+    Region,
+    Size,
+    Tier,
+)
+from .base import ContentVersionMixin
+
+
+def recognition_counts():
+    """[(year, tier, n)] over the recognitions of published enterprises."""
+    return list(
+        Recognition.objects.published()
+        .order_by()
+        .values_list("year", "tier")
+        .annotate(n=Count("pk"))
+    )
+
+
+class StatisticsView(ContentVersionMixin, TemplateView):
+    """Counts across the published directory: by region and tier, industry, size, listing,
+    and recognitions per year. Facts a source does not state are counted apart ("not
+    recorded"), never as zero or "no"."""
+
+    template_name = "enterprises/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Enterprise counts come from the facet cube (one row per combination of region,
+        # industry, tier, exchange, size and listing), not from counting the table.
+        cube = self.cube
+        by_region_tier = cube.pivot("region", "tier")
+        industries, sizes = cube.totals("industry"), cube.totals("size")
+        listing, exchanges = cube.totals("listed"), cube.totals("exchange")
+        tiers = [Tier(value) for value in reversed(Tier.values)]
+        columns = [t.value for t in tiers] + [""]  # the last: no recognition recorded
+
+        def row(counts):
+            return [counts.get(value, 0) for value in columns], sum(counts.values())
+
+        regions, empty_regions = [], []
+        for region in Region.objects.all():
+            counts = by_region_tier.get(region.pk)
+            if counts:
+                regions.append((region, *row(counts)))
+            else:
+                empty_regions.append(region)
+        unplaced = by_region_tier.get(None, {})
+        context.update(
+            tiers=tiers,
+            regions=regions,
+            empty_regions=empty_regions,
+            unplaced=row(unplaced) if unplaced else None,
+            tier_totals=row(
+                {t: sum(c.get(t, 0) for c in by_region_tier.values()) for t in columns}
+            )[0],
+            total=cube.total,
+            industries=[
+                (industry, industries[industry.pk])
+                for industry in Industry.objects.sections()
+                if industries.get(industry.pk)
+            ],
+            industry_unknown=industries.get(None, 0),
+            sizes=[(choice.label, sizes.get(choice.value, 0)) for choice in Size],
+            size_unknown=sizes.get("", 0),
+            listing=[
+                (_("Listed"), listing.get(True, 0)),
+                (_("Not listed"), listing.get(False, 0)),
+                (_("Not known"), listing.get(None, 0)),
+            ],
+            exchanges=[(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
+            # Counted over every recognition: once per content version, like the cube.
+            recognitions=remember(
+                "recognitions-by-year",
+                recognition_counts,
+                version=self.version,
+                timeout=7 * 24 * 3600,
+                per_language=False,
+            ),
+        )
+        by_year = {}
+        for year, tier, n in context["recognitions"]:
+            by_year.setdefault(year, {})[tier] = n
+        context["recognition_years"] = [
+            (year, [by_year[year].get(t.value, 0) for t in tiers])
+            for year in sorted((y for y in by_year if y), reverse=True)
+        ]
+        context["recognitions_undated"] = sum(by_year.get(None, {}).values())
+        return context
