@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -467,3 +469,26 @@ def test_regions_sort_by_count_and_empty_ones_step_back(client, curated):
     assert html.count('class="empty-row"') == counts.count(0)
     by_code = client.get("/en/regions/?sort=nonsense").context["region_list"]
     assert [r.code for r in by_code] == sorted(codes)
+
+
+@pytest.mark.parametrize(
+    "path,section",
+    [
+        ("/en/", None),
+        ("/en/enterprises/", "/en/enterprises/"),
+        ("/en/enterprises/zte/", "/en/enterprises/"),
+        ("/en/products/", "/en/products/"),
+        ("/en/exhibitions/", "/en/exhibitions/"),
+        ("/en/policies/", "/en/policies/"),
+        ("/en/regions/", "/en/regions/"),
+        ("/en/regions/guangdong/", "/en/regions/"),
+        ("/en/statistics/", "/en/statistics/"),
+        ("/en/search/?q=robot", None),
+        ("/en/people/", None),
+    ],
+)
+def test_the_header_marks_the_section_the_view_belongs_to(client, curated, path, section):
+    html = client.get(path).content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>", html.index("site-nav"))]
+    marked = re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+    assert marked == ([section] if section else [])

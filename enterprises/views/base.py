@@ -56,6 +56,10 @@ class PublishedListView(FilterView):
 
     paginate_by = PAGE_SIZE
     paginator_class = DirectoryPaginator
+    # The list's name (title, breadcrumb and heading of enterprises/_list.html), and the
+    # section of the site it belongs to (marked in the header).
+    heading = None
+    section = None
 
     @classmethod
     def query_parameters(cls):

@@ -1,6 +1,7 @@
 """The directory's pages: home, each kind's list and detail pages, regions and people."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
@@ -44,11 +45,14 @@ class HomeView(ContentVersionMixin, TemplateView):
 
 
 class EnterpriseListView(PublishedListView):
+    heading = _("Enterprises")
+    section = "enterprises"
     model = Enterprise
     filterset_class = EnterpriseFilter
 
 
 class EnterpriseDetailView(VisibleDetailView):
+    section = "enterprises"
     model = Enterprise
 
     def get_queryset(self):
@@ -82,11 +86,14 @@ class EnterpriseDetailView(VisibleDetailView):
 
 
 class ProductListView(PublishedListView):
+    heading = _("Products")
+    section = "products"
     model = Product
     filterset_class = ProductFilter
 
 
 class ProductDetailView(VisibleDetailView):
+    section = "products"
     model = Product
 
     def get_queryset(self):
@@ -108,11 +115,14 @@ class ProductDetailView(VisibleDetailView):
 
 
 class ExhibitionListView(PublishedListView):
+    heading = _("Exhibitions")
+    section = "exhibitions"
     model = Exhibition
     filterset_class = ExhibitionFilter
 
 
 class ExhibitionDetailView(VisibleDetailView):
+    section = "exhibitions"
     model = Exhibition
 
     def get_queryset(self):
@@ -141,12 +151,15 @@ class ExhibitionDetailView(VisibleDetailView):
 
 
 class PolicyListView(PublishedListView):
+    heading = _("Policies")
+    section = "policies"
     model = PolicyInitiative
     filterset_class = PolicyFilter
     template_name = "enterprises/policy_filter.html"
 
 
 class PolicyDetailView(VisibleDetailView):
+    section = "policies"
     model = PolicyInitiative
     template_name = "enterprises/policy_detail.html"
     context_object_name = "policy"
@@ -167,6 +180,7 @@ class PolicyDetailView(VisibleDetailView):
 class RegionListView(ListView):
     """The provincial-level divisions, by code or by how many enterprises each has."""
 
+    section = "regions"
     model = Region
     orderings = {"code": ("code",), "count": ("-enterprise_count", "code")}
 
@@ -186,6 +200,7 @@ class RegionListView(ListView):
 
 
 class RegionDetailView(ContentVersionMixin, DetailView):
+    section = "regions"
     model = Region
     shown_enterprises = PAGE_SIZE
 

@@ -32,6 +32,7 @@ class StatisticsView(ContentVersionMixin, TemplateView):
     recorded"), never as zero or "no"."""
 
     template_name = "enterprises/statistics.html"
+    section = "statistics"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
