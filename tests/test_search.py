@@ -769,3 +769,10 @@ def test_ranking_tiers_are_the_index_matches_within_the_name_and_summary(
     )
     expected = {pk: 0 if pk in in_name else 1 if pk in in_summary else 2 for pk in ranked}
     assert ranked == expected
+
+
+@pytest.mark.parametrize("kind", engine.KINDS, ids=lambda kind: kind.key)
+def test_every_kind_has_its_own_search_hit_template(kind):
+    from django.template.loader import get_template
+
+    assert get_template(kind.hit_template).origin.name.endswith(f"{kind.key}.html")

@@ -1,6 +1,7 @@
 """Search across the directory: enterprises, products, policy initiatives and exhibitions."""
 
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
 from django.db import connections
 from django.db.models import Q
@@ -26,6 +27,11 @@ class Kind:
 
     def queryset(self):
         return self.model.objects.published().for_listing()
+
+    @property
+    def hit_template(self):
+        """What a search result of this kind shows under its title."""
+        return f"includes/search_hits/{self.key}.html"
 
 
 KINDS = (
@@ -169,3 +175,83 @@ def corrected(query):
     if not replacements:
         return None, {}
     return replace(query, terms=tuple(terms)), replacements
+
+
+class KnownCount:
+    """A queryset whose row count is already known, so a paginator does not count again."""
+
+    def __init__(self, queryset, count):
+        self.queryset, self._count = queryset, count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+
+@dataclass
+class Search:
+    """One search as a page shows it: the query searched for (corrected, with the
+    `corrections` made, when nothing matched what was typed and close words do) and the
+    matches of each kind, counted up to the ranking window."""
+
+    query: object
+    counts: dict
+    corrections: dict
+
+    @property
+    def total(self):
+        return sum(int(c) for c in self.counts.values())
+
+    @property
+    def capped(self):
+        return any(c.capped for c in self.counts.values())
+
+    def by_kind(self):
+        """[(kind, count, capped)] for every kind, in order."""
+        return [(k, int(self.counts[k.key]), self.counts[k.key].capped) for k in KINDS]
+
+    def groups(self, per_kind):
+        """[(kind, count, capped, the best `per_kind` hits)] for the kinds with matches."""
+        return [
+            (k, n, capped, hits(k, self.results(k)[:per_kind], self.query))
+            for k, n, capped in self.by_kind()
+            if n
+        ]
+
+    def results(self, kind):
+        return results(kind, self.query, matches=self.counts[kind.key])
+
+    def listed(self, kind):
+        """The results of one kind as a paginator can page them: beyond the ranking
+        window, results are not paged, the best RANK_WINDOW are."""
+        shown = min(int(self.counts[kind.key]), RANK_WINDOW)
+        return KnownCount(self.results(kind), shown)
+
+
+def find(query):
+    """A Search for a parsed, non-empty query: when nothing matches, the indexed words
+    closest to those typed are tried."""
+    found = counts(query)
+    if not any(found.values()):
+        better, replacements = corrected(query)
+        if better is not None:
+            better_counts = counts(better)
+            if any(better_counts.values()):
+                return Search(better, better_counts, replacements)
+    return Search(query, found, {})
+
+
+def suggestions(query, size):
+    """Up to `size` entries whose names match `query`, the kinds taken in turn so that
+    each is represented among the first few: [(kind, obj)]."""
+    per_kind = []
+    if query:
+        for kind in KINDS:
+            matches = results(kind, query, columns=("search_name",))[:size]
+            per_kind.append([(kind, obj) for obj in matches])
+    return [hit for group in zip_longest(*per_kind) for hit in group if hit][:size]

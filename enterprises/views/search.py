@@ -1,7 +1,5 @@
 """Search across the directory's kinds, and the header box's suggestions."""
 
-from itertools import zip_longest
-
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -10,22 +8,6 @@ from django.views.generic import TemplateView
 from ..i18n import translated_value
 from ..search import engine as search
 from .base import PAGE_SIZE, page_of
-
-
-class KnownCount:
-    """A queryset whose row count is already known, so the paginator does not count again."""
-
-    def __init__(self, queryset, count):
-        self.queryset, self._count = queryset, count
-
-    def count(self):
-        return self._count
-
-    def __len__(self):
-        return self._count
-
-    def __getitem__(self, index):
-        return self.queryset[index]
 
 
 class SearchView(TemplateView):
@@ -60,48 +42,29 @@ class SearchView(TemplateView):
         )
         if not query:
             return context
-        counts = search.counts(query)
-        if not any(counts.values()):
-            # Nothing found: try the indexed words closest to the ones typed.
-            better, replacements = search.corrected(query)
-            if better is not None:
-                better_counts = search.counts(better)
-                if any(better_counts.values()):
-                    query, counts = better, better_counts
-                    context.update(query=query, corrections=replacements)
-        context["counts"] = [(k, int(counts[k.key]), counts[k.key].capped) for k in search.KINDS]
-        context["total"] = sum(int(c) for c in counts.values())
-        context["total_capped"] = any(c.capped for c in counts.values())
-        if kind is not None:
-            found = counts[kind.key]
-            # Beyond the ranking window, results are not paged: the best RANK_WINDOW are.
-            shown = min(int(found), search.RANK_WINDOW)
-            paginator = Paginator(
-                KnownCount(search.results(kind, query, matches=found), shown), self.paginate_by
-            )
-            page = page_of(paginator, self.request.GET.get("page") or 1)
-            context.update(
-                page_obj=page,
-                paginator=paginator,
-                is_paginated=page.has_other_pages(),
-                hits=search.hits(kind, page.object_list, query),
-                found=int(found),
-                found_capped=found.capped,
-                windowed=search.windowed(found),
-            )
-        else:
-            context["groups"] = [
-                (
-                    k,
-                    int(counts[k.key]),
-                    counts[k.key].capped,
-                    search.hits(
-                        k, search.results(k, query, matches=counts[k.key])[: self.per_kind], query
-                    ),
-                )
-                for k in search.KINDS
-                if counts[k.key]
-            ]
+        found = search.find(query)
+        if found.corrections:
+            context["corrections"] = found.corrections
+        context.update(
+            query=found.query,
+            counts=found.by_kind(),
+            total=found.total,
+            total_capped=found.capped,
+        )
+        if kind is None:
+            context["groups"] = found.groups(self.per_kind)
+            return context
+        paginator = Paginator(found.listed(kind), self.paginate_by)
+        page = page_of(paginator, self.request.GET.get("page") or 1)
+        context.update(
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            hits=search.hits(kind, page.object_list, found.query),
+            found=int(found.counts[kind.key]),
+            found_capped=found.counts[kind.key].capped,
+            windowed=search.windowed(found.counts[kind.key]),
+        )
         return context
 
 
@@ -112,13 +75,6 @@ def suggest(request):
     """Up to eight entries whose names match what is typed so far, as JSON for the header
     search box."""
     query = search.parse_query(request.GET.get("q", ""))
-    per_kind = []
-    if query:
-        for kind in search.KINDS:
-            matches = search.results(kind, query, columns=("search_name",))[:SUGGESTIONS]
-            per_kind.append([(kind, obj) for obj in matches])
-    # Take the kinds in turn, so that each is represented among the first few.
-    interleaved = [hit for group in zip_longest(*per_kind) for hit in group if hit]
     suggestions = [
         {
             "name": translated_value(obj, kind.title_field)[0],
@@ -126,7 +82,7 @@ def suggest(request):
             "label": str(kind.singular),
             "url": obj.get_absolute_url(),
         }
-        for kind, obj in interleaved[:SUGGESTIONS]
+        for kind, obj in search.suggestions(query, SUGGESTIONS)
     ]
     response = JsonResponse({"query": query.text, "suggestions": suggestions})
     patch_cache_control(response, max_age=60, public=True)
