@@ -36,10 +36,11 @@ from .models import (
     Statement,
 )
 from .models.base import DEMO_PREFIX
+from .models.searchable import SEARCH_COLUMNS
 
 # Columns recomputed from the rest whenever a row is saved (an enterprise's tier comes from
 # its recognitions).
-DERIVED_FIELDS = {"search_name", "search_summary", "search_body"}
+DERIVED_FIELDS = set(SEARCH_COLUMNS)
 DERIVED_PER_MODEL = {Enterprise: {"tier"}}
 
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .models.searchable import SEARCH_COLUMNS
+
 
 class DirectoryHistory(HistoricalRecords):
     """Also records raw saves, which fixture loads make and simple-history skips; a raw save
@@ -32,7 +34,7 @@ class DirectoryHistory(HistoricalRecords):
 
 
 # Derived columns: recomputed from the rest, so not worth a history of their own.
-DERIVED = ["search_name", "search_summary", "search_body"]
+DERIVED = list(SEARCH_COLUMNS)
 
 
 def shown_fields(model):

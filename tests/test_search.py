@@ -776,3 +776,10 @@ def test_every_kind_has_its_own_search_hit_template(kind):
     from django.template.loader import get_template
 
     assert get_template(kind.hit_template).origin.name.endswith(f"{kind.key}.html")
+
+
+def test_every_searchable_model_is_a_kind_of_result():
+    """A new searchable model is searched, indexed and rebuilt only once it is a kind."""
+    from enterprises.models.searchable import searchable_models
+
+    assert {kind.model for kind in engine.KINDS} == set(searchable_models())

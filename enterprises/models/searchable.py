@@ -6,6 +6,21 @@ from django.utils import translation
 from ..richtext import plain, sanitize
 from ..search.text import document, document_tokens, pinyin_tokens, vocabulary_words
 
+# The columns of a search document, from the most to the least weighty: name > summary >
+# body. Derived from the entry (never edited, imported, backed up or shown in its history).
+SEARCH_COLUMNS = ("search_name", "search_summary", "search_body")
+
+
+def searchable_models():
+    """The models with a search document, in the order they were defined."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_app_config("enterprises").get_models()
+        if issubclass(model, SearchableModel)
+    ]
+
 
 def both_languages(label):
     """A lazily translated label in Chinese and English."""

@@ -12,8 +12,9 @@ from django.db import connections
 from django.db.models import BooleanField, Expression, TextField
 from django.db.models.expressions import RawSQL
 
-COLUMNS = ("search_name", "search_summary", "search_body")
-# name > summary > body
+from ..models.searchable import SEARCH_COLUMNS
+
+COLUMNS = SEARCH_COLUMNS
 SQLITE_WEIGHTS = (100.0, 10.0, 1.0)
 POSTGRES_WEIGHTS = "{0.01, 0.05, 0.3, 1.0}"  # D, C, B, A
 SAFE_TOKEN = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")

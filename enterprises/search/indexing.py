@@ -2,16 +2,11 @@
 
 from django.db import connections, router
 
+from ..models.searchable import SEARCH_COLUMNS, searchable_models
 from .backends import fts_table
 
-DOCUMENT_FIELDS = ("search_name", "search_summary", "search_body")
+DOCUMENT_FIELDS = SEARCH_COLUMNS
 BATCH = 500
-
-
-def searchable_models():
-    from ..models import Enterprise, Exhibition, PolicyInitiative, Product
-
-    return [Enterprise, Product, Exhibition, PolicyInitiative]
 
 
 def refresh_documents(queryset, fields=DOCUMENT_FIELDS, vocabulary=None):
