@@ -143,8 +143,8 @@ class TestDeepPages:
 
     def test_counts_beyond_the_cap_are_shown_as_more_than(self, client, varied, monkeypatch):
         monkeypatch.setattr(pagination, "COUNT_CAP", 5)
-        monkeypatch.setattr("enterprises.filters.COUNT_CAP", 5)
-        monkeypatch.setattr("enterprises.filters.FACET_LIVE_LIMIT", 3)
+        monkeypatch.setattr("enterprises.listing.COUNT_CAP", 5)
+        monkeypatch.setattr("enterprises.listing.FACET_LIVE_LIMIT", 3)
         response = client.get("/en/enterprises/?founded_from=1990")
         paginator = response.context["paginator"]
         assert paginator.capped and paginator.count == 5
