@@ -57,4 +57,4 @@ def render(text):
 
 def plain(text):
     """Rich text as plain text, for search and snippets."""
-    return strip_tags(text or "")
+    return strip_tags(text) if text else ""

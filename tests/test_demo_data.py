@@ -21,6 +21,7 @@ from enterprises.models import (
     Source,
     Tier,
 )
+from enterprises.models.searchable import SEARCH_COLUMNS, searchable_models
 from enterprises.search import engine
 from enterprises.search.text import parse_query
 
@@ -123,6 +124,38 @@ def test_demo_entries_are_searchable_and_labelled(client, curated):
     assert "badge-demo" in client.get("/enterprises/?q=" + city).content.decode()
 
 
+@pytest.mark.parametrize("model", searchable_models(), ids=lambda model: model.__name__)
+def test_stored_search_documents_are_the_ones_the_models_compute(curated, model):
+    """Demo rows are indexed as an editor's save would index them, so that searches and
+    benchmarks meet the documents production rows have."""
+    generate(60)
+    sample = model.objects.filter(slug__startswith=DEMO_PREFIX).order_by("?")[:25]
+    assert len(sample) > 0
+    for entry in sample.select_related(*model.search_related):
+        stored = [getattr(entry, column) for column in SEARCH_COLUMNS]
+        entry.refresh_search_document()
+        assert stored == [getattr(entry, column) for column in SEARCH_COLUMNS], entry.slug
+
+
+def test_demo_rows_are_found_as_curated_rows_are(curated):
+    """By the industry's name, the region's full name, a product's pinyin."""
+    generate(200)
+    enterprises = engine.KINDS_BY_KEY["enterprise"]
+    in_jilin = Enterprise.objects.filter(slug__startswith=DEMO_PREFIX, region__code="22")
+    found = engine.results(enterprises, parse_query("吉林省"))
+    assert in_jilin.published().exists()
+    assert set(in_jilin.published()) <= set(found)
+    made = Enterprise.objects.filter(slug__startswith=DEMO_PREFIX, industry__code="C")
+    assert set(made.published()[:20]) <= set(engine.results(enterprises, parse_query("制造业")))
+    reducers = engine.results(engine.KINDS_BY_KEY["product"], parse_query("jiansuqi"))
+    assert reducers and all("减速器" in product.name_zh_hans for product in reducers)
+    # Slugs are marked as demo, numbered and made from the names.
+    enterprise = made.first()
+    assert enterprise.slug == enterprise.demo_slug(enterprise.pk)
+    city = enterprise.city_en.lower()
+    assert enterprise.slug.startswith(f"{DEMO_PREFIX}{enterprise.pk}-{city}-")
+
+
 def test_tickers_stay_unique_across_runs(curated):
     generate(3000, seed=1)
     generate(3000, seed=2)
@@ -143,7 +176,7 @@ def test_background_writer_gives_the_same_rows(transactional_db):
 def test_other_processes_make_the_same_rows(curated, monkeypatch):
     """Chunks made by a pool of processes (five chunks here, the last one short) give
     exactly the rows made in this process: each chunk has its own random stream and ids."""
-    monkeypatch.setattr(demo, "CHUNK", 7)
+    monkeypatch.setattr(Generator, "chunk_size", 7)
     Generator(31, seed=9, background=False, processes=2).run()
     parallel = demo_rows()
     assert Enterprise.objects.filter(slug__startswith=DEMO_PREFIX).count() == 31
@@ -237,7 +270,7 @@ WRITTEN = (Enterprise, Product, Exhibition, PolicyInitiative, Recognition, Exhib
 
 
 def test_large_runs_build_the_indexes_after_the_rows(curated, monkeypatch):
-    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+    monkeypatch.setattr(Generator, "suspend_indexes_from", 20)
     before = {model: indexes(model) for model in WRITTEN}
     seen = {}
     original = Generator.enterprises
@@ -271,7 +304,7 @@ def test_large_runs_build_the_indexes_after_the_rows(curated, monkeypatch):
 
 
 def test_indexes_come_back_when_generation_fails(curated, monkeypatch):
-    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+    monkeypatch.setattr(Generator, "suspend_indexes_from", 20)
 
     def broken(self):
         raise RuntimeError("disk full")
@@ -290,14 +323,14 @@ def foreign_keys(model):
     return {(name, tuple(c["columns"])) for name, c in constraints.items() if c["foreign_key"]}
 
 
-CHUNK_TABLES = list(demo.CHUNK_MODELS)
+CHUNK_TABLES = list(demo.PER_ENTERPRISE)
 
 
 @pytest.mark.parametrize("fails", [False, True])
 def test_large_runs_check_the_references_once_at_the_end(curated, monkeypatch, fails):
     """On PostgreSQL the foreign keys of the tables written in chunks are dropped while the
     rows are written, and come back (checked) however generation ends."""
-    monkeypatch.setattr(demo, "SUSPEND_INDEXES_FROM", 20)
+    monkeypatch.setattr(Generator, "suspend_indexes_from", 20)
     before = {model: foreign_keys(model) for model in CHUNK_TABLES}
     seen = {}
     original = Generator.enterprises

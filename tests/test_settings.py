@@ -116,7 +116,7 @@ if sys.argv[1:] == ["import-all"]:
     for package in ("smedirectory", "enterprises"):
         root = importlib.import_module(package)
         for module in pkgutil.walk_packages(root.__path__, package + "."):
-            if module.name != "enterprises.demo":  # the demo generator: a development tool
+            if not module.name.startswith("enterprises.demo"):  # the demo generator: a dev tool
                 importlib.import_module(module.name)
     print("imported")
 else:

@@ -36,9 +36,15 @@ class Tier(models.TextChoices):
 
     @classmethod
     def rank(cls, value):
-        return list(cls.values).index(value) if value in cls.values else -1
+        return TIER_RANKS.get(value, -1)
+
+    @classmethod
+    def highest(cls, tiers):
+        """The highest of some tiers, or "" of none."""
+        return max(tiers, key=cls.rank, default="")
 
 
+TIER_RANKS = {value: rank for rank, value in enumerate(Tier.values)}
 # Titles that only a national (MIIT) recognition can carry.
 NATIONAL_ONLY_TIERS = {Tier.LITTLE_GIANT, Tier.CHAMPION}
 # Local titles that borrow the words without being MIIT's "little giant" list.
@@ -299,8 +305,7 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
 
     def derive_tier(self):
         """The highest tier among this enterprise's recognitions, or "" without any."""
-        tiers = self.recognitions.values_list("tier", flat=True)
-        return max(tiers, key=Tier.rank, default="")
+        return Tier.highest(self.recognitions.values_list("tier", flat=True))
 
     def refresh_tier(self):
         tier = self.derive_tier()

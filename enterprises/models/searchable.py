@@ -1,5 +1,7 @@
 """The search document each searchable entry carries, kept current on every save."""
 
+from functools import lru_cache
+
 from django.db import models
 from django.utils import translation
 
@@ -24,11 +26,16 @@ def searchable_models():
 
 def both_languages(label):
     """A lazily translated label in Chinese and English."""
+    return list(_both_languages(label))
+
+
+@lru_cache(maxsize=1024)
+def _both_languages(label):
     texts = []
     for language in ("zh-hans", "en"):
         with translation.override(language):
             texts.append(str(label))
-    return texts
+    return tuple(texts)
 
 
 class SearchableModel(models.Model):

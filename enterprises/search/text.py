@@ -12,6 +12,7 @@ Documents are indexed as space-separated tokens that both databases split on whi
 """
 
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -49,11 +50,17 @@ def stem(word):
     return _stemmer().stemWord(word)
 
 
+# The characters unicodedata.combining() reports (accents and other marks), for translate().
+COMBINING = dict.fromkeys(c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
+
+
 def normalize(text):
     """NFKC, case-folded, accents and control characters removed."""
-    text = CONTROL.sub(" ", unicodedata.normalize("NFKC", text or "")).casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = CONTROL.sub(" ", text or "")
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKD", text).translate(COMBINING)
 
 
 def bigrams(run):
@@ -64,15 +71,38 @@ def bigrams(run):
 
 def document_tokens(*texts):
     """The tokens of some texts, for indexing."""
+    return [token for text in texts if text for token in text_tokens(text)]
+
+
+# Bounded caches: words, places, labels and an enterprise's name (in each of its products)
+# recur across entries.
+@lru_cache(maxsize=8192)
+def text_tokens(text):
     tokens = []
-    for text in texts:
-        for chinese, other in RUNS.findall(normalize(text)):
-            if chinese:
-                tokens.extend(word for word in rjieba.cut_for_search(chinese) if word.strip())
-                tokens.extend(bigrams(chinese))
-            else:
-                tokens.append(stem(other))
-    return tokens
+    for chinese, other in RUNS.findall(normalize(text)):
+        if chinese:
+            tokens.extend(chinese_tokens(chinese))
+        else:
+            tokens.append(stem(other))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=8192)
+def chinese_tokens(run):
+    words = [word for word in rjieba.cut_for_search(run) if word.strip()]
+    return (*words, *bigrams(run))
+
+
+@lru_cache(maxsize=8192)
+def word_pinyin(word):
+    return tuple(lazy_pinyin(word))
+
+
+@lru_cache(maxsize=8192)
+def run_syllable_tokens(run):
+    """The pinyin tokens of a run of Chinese, read word by word (rjieba's words): a word's
+    reading does not depend on its neighbours, so each is looked up once."""
+    return tuple(syllable_tokens([s for word in rjieba.cut(run) for s in word_pinyin(word)]))
 
 
 def syllable_tokens(syllables):
@@ -88,12 +118,15 @@ def syllable_tokens(syllables):
 
 def pinyin_tokens(*texts):
     """Pinyin forms of the Chinese in some texts (names); see syllable_tokens()."""
-    tokens = []
-    for text in texts:
-        for chinese, _other in RUNS.findall(normalize(text)):
-            if chinese:
-                tokens.extend(syllable_tokens(lazy_pinyin(chinese)))
-    return tokens
+    return [token for text in texts if text for token in text_pinyin_tokens(text)]
+
+
+@lru_cache(maxsize=8192)
+def text_pinyin_tokens(text):
+    runs = RUNS.findall(normalize(text))
+    return tuple(
+        token for chinese, _other in runs if chinese for token in run_syllable_tokens(chinese)
+    )
 
 
 def vocabulary_words(*texts):
