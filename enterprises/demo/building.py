@@ -126,6 +126,9 @@ class Builder:
         self.weighted_sizes = [size for size, w in SIZES for _ in range(w)]
         self.products = [(Part(zh, en), (cz, ce)) for zh, en, cz, ce in PRODUCTS]
 
+    # The ids of the demo exhibitions, set once they are written.
+    exhibition_ids = ()
+
     def when(self, r=None):
         r = r or self.random
         return self.moments[r.randrange(len(self.moments))]
@@ -257,7 +260,7 @@ class Builder:
             roll -= share
         return "", ""
 
-    def enterprise(self, chunk, exhibition_ids):
+    def enterprise(self, chunk):
         """One enterprise with its recognitions, products and exhibits, appended to the
         chunk's instances."""
         r = chunk.random
@@ -299,6 +302,12 @@ class Builder:
             ),
         )
         chunk.instances.append(self.finish(enterprise, eid))
+        self.add_recognitions(chunk, enterprise, tiers)
+        self.add_products(chunk, enterprise, brand_part, product_parts)
+
+    def add_recognitions(self, chunk, enterprise, tiers):
+        """One recognition per tier climbed, a year apart."""
+        r, created = chunk.random, enterprise.created_at
         year = r.randrange(2018, 2023)
         for step, tier in enumerate(tiers):
             national = tier in (Tier.LITTLE_GIANT, Tier.CHAMPION)
@@ -314,6 +323,10 @@ class Builder:
                     year=min(year + step, 2024),
                 )
             )
+
+    def add_products(self, chunk, enterprise, brand_part, product_parts):
+        """The enterprise's products, its main one sometimes shown at a fair."""
+        r, created = chunk.random, enterprise.created_at
         for index, (part, category) in enumerate(product_parts):
             pid = chunk.take(Product)
             model_code = f"{brand_part.en[:2].upper()}-{r.randrange(100, 999)}"
@@ -338,7 +351,7 @@ class Builder:
                         id=chunk.take(Exhibit),
                         created_at=created,
                         updated_at=created,
-                        exhibition_id=exhibition_ids[r.randrange(len(exhibition_ids))],
+                        exhibition_id=self.exhibition_ids[r.randrange(len(self.exhibition_ids))],
                         hall=f"{r.randrange(1, 9)}",
                         booth=f"{r.choice('ABCDE')}{r.randrange(1, 300)}",
                     )

@@ -102,7 +102,7 @@ class Generator:
     def exhibitions(self):
         first = Writer(Exhibition, self.using).next_id()
         made = [self.builder.exhibition(index, first + index) for index in range(EXHIBITIONS)]
-        self.exhibition_ids = [exhibition.pk for exhibition in made]
+        self.builder.exhibition_ids = [exhibition.pk for exhibition in made]
         self.write(made, Exhibition)
 
     def policies(self):
@@ -173,7 +173,7 @@ class Generator:
         }
         chunk = Chunk(k, random.Random(f"{self.seed}:{k}"), ids)
         for _ in range(min(self.chunk_size, self.count - k * self.chunk_size)):
-            self.builder.enterprise(chunk, self.exhibition_ids)
+            self.builder.enterprise(chunk)
         rows = {model: [] for model in PER_ENTERPRISE}
         for instance in chunk.instances:
             rows[type(instance)].append(self.writers[type(instance)].row(instance))

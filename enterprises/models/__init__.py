@@ -1,9 +1,11 @@
 from .base import PublishableModel, Qualifier, Status, TimestampedModel
 from .cache import ContentVersion
-from .enterprise import Enterprise, Exchange, Product, Recognition, Size, Tier
+from .enterprise import Enterprise, Exchange, Size, Tier
 from .exhibition import Exhibit, Exhibition
 from .people import Person, Statement
 from .policy import Indicator, PolicyInitiative, PolicyTarget
+from .product import Product
+from .recognition import Recognition
 from .redirects import SlugHistory
 from .reference import Industry, Region, Source
 from .revision import Revision

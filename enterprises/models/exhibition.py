@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..validators import NotInFutureYearValidator
 from .base import PUBLISHED_ONLY, SluggedModel, SlugQuerySet, TimestampedModel, published_through
-from .enterprise import Product
+from .product import Product
 from .reference import Region, Source
 from .searchable import SearchableModel
 

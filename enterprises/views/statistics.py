@@ -36,13 +36,16 @@ class StatisticsView(ContentVersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Enterprise counts come from the facet cube (one row per combination of region,
-        # industry, tier, exchange, size and listing), not from counting the table.
-        cube = self.cube
-        by_region_tier = cube.pivot("region", "tier")
-        industries, sizes = cube.totals("industry"), cube.totals("size")
-        listing, exchanges = cube.totals("listed"), cube.totals("exchange")
         tiers = [Tier(value) for value in reversed(Tier.values)]
+        context.update(tiers=tiers, **self.by_region(tiers), **self.by_fact())
+        context.update(self.recognitions_by_year(tiers))
+        return context
+
+    def by_region(self, tiers):
+        """Enterprises per region and tier. Enterprise counts come from the facet cube (one
+        row per combination of region, industry, tier, exchange, size and listing), not
+        from counting the table."""
+        by_region_tier = self.cube.pivot("region", "tier")
         columns = [t.value for t in tiers] + [""]  # the last: no recognition recorded
 
         def row(counts):
@@ -56,44 +59,56 @@ class StatisticsView(ContentVersionMixin, TemplateView):
             else:
                 empty_regions.append(region)
         unplaced = by_region_tier.get(None, {})
-        context.update(
-            tiers=tiers,
-            regions=regions,
-            empty_regions=empty_regions,
-            unplaced=row(unplaced) if unplaced else None,
-            tier_totals=row(
+        return {
+            "regions": regions,
+            "empty_regions": empty_regions,
+            "unplaced": row(unplaced) if unplaced else None,
+            "tier_totals": row(
                 {t: sum(c.get(t, 0) for c in by_region_tier.values()) for t in columns}
             )[0],
-            total=cube.total,
-            industries=[
+            "total": self.cube.total,
+        }
+
+    def by_fact(self):
+        """Enterprises per industry, size, listing and exchange, with those not known."""
+        cube = self.cube
+        industries, sizes = cube.totals("industry"), cube.totals("size")
+        listing, exchanges = cube.totals("listed"), cube.totals("exchange")
+        return {
+            "industries": [
                 (industry, industries[industry.pk])
                 for industry in Industry.objects.sections()
                 if industries.get(industry.pk)
             ],
-            industry_unknown=industries.get(None, 0),
-            sizes=[(choice.label, sizes.get(choice.value, 0)) for choice in Size],
-            size_unknown=sizes.get("", 0),
-            listing=[
+            "industry_unknown": industries.get(None, 0),
+            "sizes": [(choice.label, sizes.get(choice.value, 0)) for choice in Size],
+            "size_unknown": sizes.get("", 0),
+            "listing": [
                 (_("Listed"), listing.get(True, 0)),
                 (_("Not listed"), listing.get(False, 0)),
                 (_("Not known"), listing.get(None, 0)),
             ],
-            exchanges=[(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
-            # Counted over every recognition: once per content version, like the cube.
-            recognitions=remember(
-                "recognitions-by-year",
-                recognition_counts,
-                version=self.version,
-                timeout=7 * 24 * 3600,
-                per_language=False,
-            ),
+            "exchanges": [(choice.label, exchanges.get(choice.value, 0)) for choice in Exchange],
+        }
+
+    def recognitions_by_year(self, tiers):
+        """Recognitions per year and tier, counted over every recognition once per content
+        version, like the cube."""
+        counts = remember(
+            "recognitions-by-year",
+            recognition_counts,
+            version=self.version,
+            timeout=7 * 24 * 3600,
+            per_language=False,
         )
         by_year = {}
-        for year, tier, n in context["recognitions"]:
+        for year, tier, n in counts:
             by_year.setdefault(year, {})[tier] = n
-        context["recognition_years"] = [
-            (year, [by_year[year].get(t.value, 0) for t in tiers])
-            for year in sorted((y for y in by_year if y), reverse=True)
-        ]
-        context["recognitions_undated"] = sum(by_year.get(None, {}).values())
-        return context
+        return {
+            "recognitions": counts,
+            "recognition_years": [
+                (year, [by_year[year].get(t.value, 0) for t in tiers])
+                for year in sorted((y for y in by_year if y), reverse=True)
+            ],
+            "recognitions_undated": sum(by_year.get(None, {}).values()),
+        }
