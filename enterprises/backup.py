@@ -21,17 +21,20 @@ from modeltranslation.translator import NotRegistered, translator
 
 from .models import (
     Enterprise,
+    EnterpriseFormerSlug,
     Exhibit,
     Exhibition,
+    ExhibitionFormerSlug,
     Indicator,
     Industry,
     Person,
+    PolicyFormerSlug,
     PolicyInitiative,
     PolicyTarget,
     Product,
+    ProductFormerSlug,
     Recognition,
     Region,
-    SlugHistory,
     Source,
     Statement,
 )
@@ -72,7 +75,10 @@ BACKUP_PLAN = (
     (Indicator, ["slug"], demo("slug")),
     (Person, ["slug"], demo("slug")),
     (Statement, ["person__slug", "slug"], demo("person__slug")),
-    (SlugHistory, ["kind", "slug"], demo("slug")),
+    (EnterpriseFormerSlug, ["slug"], demo("slug")),
+    (ProductFormerSlug, ["slug"], demo("slug")),
+    (ExhibitionFormerSlug, ["slug"], demo("slug")),
+    (PolicyFormerSlug, ["slug"], demo("slug")),
 )
 
 

@@ -118,6 +118,31 @@ def record_label(record):
     return f"{model} “{key}”" if key else str(model)
 
 
+# Backups made before each kind kept its old slugs in a table of its own: one SlugHistory
+# record with a `kind` and a key per kind.
+LEGACY_SLUG_HISTORY = "enterprises.slughistory"
+FORMER_SLUG_MODELS = {
+    "enterprise": "enterprises.enterpriseformerslug",
+    "product": "enterprises.productformerslug",
+    "exhibition": "enterprises.exhibitionformerslug",
+    "policy": "enterprises.policyformerslug",
+}
+
+
+def upgraded(record):
+    """A record of an older backup in today's shape (other records as they are)."""
+    if not isinstance(record, dict) or str(record.get("model")).lower() != LEGACY_SLUG_HISTORY:
+        return record
+    fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+    kind = fields.get("kind")
+    if kind not in FORMER_SLUG_MODELS:
+        return record  # refused below, by name, as an unknown model
+    moved = {"slug": fields.get("slug"), "entry": fields.get(kind)}
+    if "created_at" in fields:
+        moved["created_at"] = fields["created_at"]
+    return {"model": FORMER_SLUG_MODELS[kind], "fields": moved}
+
+
 def check_record_shape(path, number, record):
     """Name the model and every field, resolving relations, before Django deserializes it."""
     label = record_label(record)
@@ -226,6 +251,7 @@ def load_file(path, report, using):
     records = read_records(path)
     seen = {}
     for number, record in enumerate(records, start=1):
+        record = upgraded(record)
         model = check_record_shape(path, number, record)
         label = record_label(record)
         try:

@@ -19,7 +19,6 @@ from .models import (
     Product,
     Recognition,
     Region,
-    SlugHistory,
     Source,
     Status,
 )
@@ -125,10 +124,11 @@ class DirectoryResource(resources.ModelResource):
         export made before the rename updates the entry (or is refused as stale), never
         creating a second one."""
         instance = super().get_instance(instance_loader, row)
-        kind = getattr(self._meta.model, "slug_history_kind", None)
+        model = self._meta.model
+        history = model.former_slugs() if hasattr(model, "former_slugs") else None
         slug = str(row.get("slug") or "").strip()
-        if instance is None and kind and slug:
-            former = SlugHistory.objects.filter(kind=kind, slug=slug).first()
+        if instance is None and history is not None and slug:
+            former = history.objects.filter(slug=slug).select_related("entry").first()
             if former is not None:
                 instance = former.entry
                 row["slug"] = instance.slug

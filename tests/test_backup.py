@@ -11,7 +11,15 @@ from django.core.management import CommandError, call_command
 from enterprises.backup import BACKUP_PLAN, write_backup
 from enterprises.demo import Generator
 from enterprises.loading import load_directory
-from enterprises.models import Enterprise, Product, Recognition, SlugHistory, Status, Tier
+from enterprises.models import (
+    Enterprise,
+    EnterpriseFormerSlug,
+    Product,
+    ProductFormerSlug,
+    Recognition,
+    Status,
+    Tier,
+)
 
 from .factories import (
     EnterpriseFactory,
@@ -92,7 +100,7 @@ def test_restore_keeps_status_versions_times_and_derived_data(varied):
     assert Enterprise.objects.get(slug=draft.slug).tier == Tier.LITTLE_GIANT
     assert Recognition.objects.filter(enterprise__slug=draft.slug, year__isnull=True).exists()
     # The old address of the renamed entry still redirects after a restore.
-    assert SlugHistory.objects.filter(slug="aa-archived", enterprise=restored).exists()
+    assert restored.slug_history.filter(slug="aa-archived").exists()
     assert set(Enterprise.objects.get(slug=draft.slug).sources.values_list("slug", flat=True)) == {
         "a-second-source"
     }
@@ -168,3 +176,37 @@ def test_a_failed_export_leaves_the_previous_backup_alone(curated, tmp_path, mon
         call_command("export_directory", "-o", str(target))
     assert target.read_text(encoding="utf-8") == "previous backup"
     assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+
+
+def test_a_backup_from_before_the_slug_tables_per_kind_restores_its_old_slugs(varied):
+    """Backups written when every old slug sat in one SlugHistory table (with a kind and a
+    key per kind) still restore, each old slug to the table of its kind."""
+    _draft, archived = varied
+    product = archived.products.get()
+    product.slug = "renamed-product"
+    product.save()
+    records = json.loads(backup_text())
+    for record in records:
+        if record["model"] in (
+            "enterprises.enterpriseformerslug",
+            "enterprises.productformerslug",
+        ):
+            kind = record["model"].removeprefix("enterprises.").removesuffix("formerslug")
+            fields = dict.fromkeys(["enterprise", "product", "exhibition", "policy"])
+            fields.update(kind=kind, slug=record["fields"]["slug"], created_at="2024-05-01T00:00Z")
+            fields[kind] = record["fields"]["entry"]
+            record.update(model="enterprises.slughistory", fields=fields)
+    assert sum(record["model"] == "enterprises.slughistory" for record in records) == 2
+    empty_the_directory()
+    restore(io.StringIO(json.dumps(records)))
+    assert EnterpriseFormerSlug.objects.get(slug="aa-archived").entry.slug == "aa-renamed"
+    former = ProductFormerSlug.objects.get()
+    assert former.entry.slug == "renamed-product" and former.created_at.year == 2024
+
+
+def test_an_old_slug_of_an_unknown_kind_is_refused_by_name(curated, tmp_path):
+    path = tmp_path / "old.json"
+    record = {"model": "enterprises.slughistory", "fields": {"kind": "ship", "slug": "x"}}
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    with pytest.raises(Exception, match="unknown model “enterprises.slughistory”"):
+        load_directory([path])

@@ -9,17 +9,20 @@ from modeltranslation.admin import (
 
 from ..models import (
     Enterprise,
+    EnterpriseFormerSlug,
     Exhibit,
     Exhibition,
+    ExhibitionFormerSlug,
     Indicator,
     Industry,
     Person,
+    PolicyFormerSlug,
     PolicyInitiative,
     PolicyTarget,
     Product,
+    ProductFormerSlug,
     Recognition,
     Region,
-    SlugHistory,
     Source,
     Statement,
 )
@@ -299,27 +302,14 @@ class StatementAdmin(WorkflowActionsMixin, DirectoryAdmin):
     readonly_fields = ("created_at", "updated_at")
 
 
-@admin.register(SlugHistory)
-class SlugHistoryAdmin(MalformedInputMixin, admin.ModelAdmin):
+@admin.register(EnterpriseFormerSlug, ProductFormerSlug, ExhibitionFormerSlug, PolicyFormerSlug)
+class FormerSlugAdmin(MalformedInputMixin, admin.ModelAdmin):
     """Old addresses are kept automatically; editors can look them up or remove one."""
 
-    list_display = ("slug", "kind", "entry", "created_at")
-    list_filter = ("kind",)
+    list_display = ("slug", "entry", "created_at")
     search_fields = ("slug",)
-    list_select_related = ("enterprise", "product", "exhibition", "policy")
-    readonly_fields = (
-        "kind",
-        "slug",
-        "enterprise",
-        "product",
-        "exhibition",
-        "policy",
-        "created_at",
-    )
+    list_select_related = ("entry",)
+    readonly_fields = ("slug", "entry", "created_at")
 
     def has_add_permission(self, request):
         return False
-
-    @admin.display(description=_("now at"))
-    def entry(self, obj):
-        return obj.entry

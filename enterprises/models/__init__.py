@@ -6,7 +6,12 @@ from .people import Person, Statement
 from .policy import Indicator, PolicyInitiative, PolicyTarget
 from .product import Product
 from .recognition import Recognition
-from .redirects import SlugHistory
+from .redirects import (
+    EnterpriseFormerSlug,
+    ExhibitionFormerSlug,
+    PolicyFormerSlug,
+    ProductFormerSlug,
+)
 from .reference import Industry, Region, Source
 from .revision import Revision
 from .searchable import SearchTerm
@@ -14,6 +19,10 @@ from .searchable import SearchTerm
 __all__ = [
     "ContentVersion",
     "Enterprise",
+    "EnterpriseFormerSlug",
+    "ExhibitionFormerSlug",
+    "PolicyFormerSlug",
+    "ProductFormerSlug",
     "Exchange",
     "Exhibit",
     "Exhibition",
@@ -30,7 +39,6 @@ __all__ = [
     "Revision",
     "Size",
     "SearchTerm",
-    "SlugHistory",
     "Source",
     "Statement",
     "Status",

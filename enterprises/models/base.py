@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -191,16 +192,17 @@ def slug_from_names(english, chinese, max_length=80):
 def unique_slug(model, base, exclude_pk=None, max_length=80):
     """`base`, or `base-2`, `base-3`... whichever no other entry of `model` uses now or used
     before (old slugs keep redirecting to their entry)."""
-    from .redirects import SlugHistory
-
     stem = base[: max_length - 4]
-    kind = model.slug_history_kind
     current = model._default_manager.filter(slug__startswith=stem)
-    former = SlugHistory.objects.filter(kind=kind, slug__startswith=stem)
     if exclude_pk is not None:
         current = current.exclude(pk=exclude_pk)
-        former = former.exclude(**{f"{kind}_id": exclude_pk})
-    used = set(current.values_list("slug", flat=True)) | set(former.values_list("slug", flat=True))
+    used = set(current.values_list("slug", flat=True))
+    history = model.former_slugs()
+    if history is not None:
+        former = history.objects.filter(slug__startswith=stem)
+        if exclude_pk is not None:
+            former = former.exclude(entry_id=exclude_pk)
+        used |= set(former.values_list("slug", flat=True))
     slug, number = base[:max_length], 2
     while slug in used:
         suffix = f"-{number}"
@@ -222,8 +224,6 @@ class SluggedModel(PublishableModel):
     """
 
     slug_source = "name"
-    # The kind of entry in SlugHistory, and the name of its foreign key there.
-    slug_history_kind = None
 
     verified_on = models.DateField(
         _("facts last checked"),
@@ -268,12 +268,20 @@ class SluggedModel(PublishableModel):
         chinese = values.get("zh", getattr(self, f"{self.slug_source}_{DEFAULT_SUFFIX}", ""))
         return slug_from_names(english, chinese, self._meta.get_field("slug").max_length)
 
-    def remember_old_slug(self, old_slug):
-        from .redirects import SlugHistory
+    @classmethod
+    def former_slugs(cls):
+        """The model of this kind's old slugs (a FormerSlug), or None if it keeps none."""
+        try:
+            return cls._meta.get_field("slug_history").related_model
+        except FieldDoesNotExist:
+            return None
 
-        kind = self.slug_history_kind
-        SlugHistory.objects.filter(kind=kind, slug=self.slug).delete()
-        SlugHistory.objects.update_or_create(kind=kind, slug=old_slug, defaults={kind: self})
+    def remember_old_slug(self, old_slug):
+        history = self.former_slugs()
+        if history is None:
+            return
+        history.objects.filter(slug=self.slug).delete()
+        history.objects.update_or_create(slug=old_slug, defaults={"entry": self})
 
     def natural_key(self):
         return (self.slug,)

@@ -103,7 +103,6 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
     image_fields = {"logo": "logo_thumbnail"}
 
     search_related = ("region", "industry")
-    slug_history_kind = "enterprise"
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(

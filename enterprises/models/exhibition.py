@@ -23,7 +23,6 @@ class Exhibition(SearchableModel, SluggedModel):
 
     search_related = ("region",)
     rich_text_fields = ("description",)
-    slug_history_kind = "exhibition"
 
     name = models.CharField(_("name"), max_length=300)
     name_is_descriptive = models.BooleanField(

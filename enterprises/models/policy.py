@@ -36,7 +36,6 @@ class PolicyInitiative(SearchableModel, SluggedModel):
 
     slug_source = "title"
     search_related = ("region",)
-    slug_history_kind = "policy"
     rich_text_fields = ("text",)
 
     class Scope(models.TextChoices):

@@ -33,7 +33,6 @@ class Product(ImageUploadMixin, SearchableModel, SluggedModel):
     image_fields = {"image": "image_thumbnail"}
 
     search_related = ("enterprise",)
-    slug_history_kind = "product"
 
     enterprise = models.ForeignKey(
         Enterprise,

@@ -14,7 +14,6 @@ from django_filters.views import FilterView
 from ..caching import request_version
 from ..facets import cube as facet_cube
 from ..models import (
-    SlugHistory,
     Statement,
 )
 from ..pagination import DirectoryPaginator, PageTooDeep
@@ -104,7 +103,13 @@ def statements():
 
 class VisibleDetailView(DetailView):
     """A detail page: published rows for everyone, drafts too for staff (as a preview).
-    An entry's former slug redirects permanently to its current page."""
+    An entry's former slug redirects permanently to its current page. Its template extends
+    enterprises/_detail.html, which names the entry by `name_field` and links back to its
+    list (`list_url_name`, `list_heading`)."""
+
+    name_field = "name"
+    list_url_name = None
+    list_heading = None
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
@@ -122,12 +127,10 @@ class VisibleDetailView(DetailView):
             )
 
     def moved_to(self, slug):
-        kind = getattr(self.model, "slug_history_kind", None)
-        if kind is None:
+        history = self.model.former_slugs() if hasattr(self.model, "former_slugs") else None
+        if history is None:
             return None
-        former = SlugHistory.objects.filter(kind=kind, slug=slug).values_list(
-            f"{kind}_id", flat=True
-        )
+        former = history.objects.filter(slug=slug).values_list("entry_id", flat=True)
         return self.get_queryset().filter(pk__in=former).first()
 
 

@@ -53,6 +53,8 @@ class EnterpriseListView(PublishedListView):
 
 class EnterpriseDetailView(VisibleDetailView):
     section = "enterprises"
+    list_url_name = "enterprises:enterprise-list"
+    list_heading = _("Enterprises")
     model = Enterprise
 
     def get_queryset(self):
@@ -94,6 +96,8 @@ class ProductListView(PublishedListView):
 
 class ProductDetailView(VisibleDetailView):
     section = "products"
+    list_url_name = "enterprises:product-list"
+    list_heading = _("Products")
     model = Product
 
     def get_queryset(self):
@@ -123,6 +127,8 @@ class ExhibitionListView(PublishedListView):
 
 class ExhibitionDetailView(VisibleDetailView):
     section = "exhibitions"
+    list_url_name = "enterprises:exhibition-list"
+    list_heading = _("Exhibitions")
     model = Exhibition
 
     def get_queryset(self):
@@ -160,6 +166,9 @@ class PolicyListView(PublishedListView):
 
 class PolicyDetailView(VisibleDetailView):
     section = "policies"
+    list_url_name = "enterprises:policy-list"
+    list_heading = _("Policies")
+    name_field = "title"
     model = PolicyInitiative
     template_name = "enterprises/policy_detail.html"
     context_object_name = "policy"
@@ -233,6 +242,8 @@ class PersonListView(ListView):
 
 
 class PersonDetailView(VisibleDetailView):
+    list_url_name = "enterprises:person-list"
+    list_heading = _("People quoted")
     model = Person
     template_name = "enterprises/person_detail.html"
 
