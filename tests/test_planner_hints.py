@@ -72,8 +72,11 @@ def test_the_filters_the_cube_knows_carry_their_share_on_sqlite(client, founded)
     assert list(response.context["object_list"]) == [listed_one]
     hinted = [s for s in sql if "likelihood(" in s]
     if connection.vendor == "sqlite":
-        # One of five enterprises is listed (on the BSE); all five are in industry C.
-        assert hinted and all(s.count("0.200000") == 2 and "1.000000" in s for s in hinted)
+        # One of five enterprises is listed (on the BSE); all five are in industry C. A
+        # statement may hold several filtered subqueries (facets counted together).
+        assert hinted and all(
+            s.count("0.200000") == 2 * s.count("1.000000") > 0 for s in hinted
+        )
     else:
         assert hinted == []
     # The others: nobody said whether they are listed.
