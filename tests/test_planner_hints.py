@@ -74,9 +74,7 @@ def test_the_filters_the_cube_knows_carry_their_share_on_sqlite(client, founded)
     if connection.vendor == "sqlite":
         # One of five enterprises is listed (on the BSE); all five are in industry C. A
         # statement may hold several filtered subqueries (facets counted together).
-        assert hinted and all(
-            s.count("0.200000") == 2 * s.count("1.000000") > 0 for s in hinted
-        )
+        assert hinted and all(s.count("0.200000") == 2 * s.count("1.000000") > 0 for s in hinted)
     else:
         assert hinted == []
     # The others: nobody said whether they are listed.
