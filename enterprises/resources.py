@@ -93,6 +93,11 @@ def sources_field():
 class DirectoryResource(resources.ModelResource):
     """What every directory resource shares: validation, versions, permissions, history."""
 
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
     def import_data(self, dataset, **kwargs):
         # All or nothing, whoever calls it: a row with a validation error rolls back the rest.
         kwargs["rollback_on_validation_errors"] = True
@@ -211,13 +216,18 @@ class DirectoryResource(resources.ModelResource):
         return True
 
 
-class EnterpriseResource(DirectoryResource):
-    region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
-    industry = fields.Field("industry", "industry", NaturalKeyWidget(Industry, "code"))
+class EntryResource(DirectoryResource):
+    """An entry with a page: its sources by slug, its version and last change read-only."""
+
     sources = sources_field()
-    tier = fields.Field("tier", "tier", readonly=True)
     version = fields.Field("version", "version", readonly=True)
     updated_at = fields.Field("updated_at", "updated_at", readonly=True)
+
+
+class EnterpriseResource(EntryResource):
+    region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
+    industry = fields.Field("industry", "industry", NaturalKeyWidget(Industry, "code"))
+    tier = fields.Field("tier", "tier", readonly=True)
 
     class Meta:
         model = Enterprise
@@ -241,16 +251,10 @@ class EnterpriseResource(DirectoryResource):
             "version",
             "updated_at",
         )
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
-class ProductResource(DirectoryResource):
+class ProductResource(EntryResource):
     enterprise = fields.Field("enterprise", "enterprise", NaturalKeyWidget(Enterprise, "slug"))
-    sources = sources_field()
-    version = fields.Field("version", "version", readonly=True)
-    updated_at = fields.Field("updated_at", "updated_at", readonly=True)
 
     class Meta:
         model = Product
@@ -264,9 +268,6 @@ class ProductResource(DirectoryResource):
             "version",
             "updated_at",
         )
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
 class RecognitionResource(DirectoryResource):
@@ -285,16 +286,10 @@ class RecognitionResource(DirectoryResource):
             *translated("title", "authority"),
             "source",
         )
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
-class PolicyResource(DirectoryResource):
+class PolicyResource(EntryResource):
     region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
-    sources = sources_field()
-    version = fields.Field("version", "version", readonly=True)
-    updated_at = fields.Field("updated_at", "updated_at", readonly=True)
 
     class Meta:
         model = PolicyInitiative
@@ -315,6 +310,3 @@ class PolicyResource(DirectoryResource):
             "version",
             "updated_at",
         )
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True

@@ -55,10 +55,11 @@ class PublishedListView(FilterView):
 
     paginate_by = PAGE_SIZE
     paginator_class = DirectoryPaginator
-    # The list's name (title, breadcrumb and heading of enterprises/_list.html), and the
-    # section of the site it belongs to (marked in the header).
+    # The list's name (title, breadcrumb and heading of enterprises/_list.html), the
+    # section of the site it belongs to (marked in the header), and its URL's name.
     heading = None
     section = None
+    url_name = None
 
     @classmethod
     def query_parameters(cls):
@@ -104,12 +105,23 @@ def statements():
 class VisibleDetailView(DetailView):
     """A detail page: published rows for everyone, drafts too for staff (as a preview).
     An entry's former slug redirects permanently to its current page. Its template extends
-    enterprises/_detail.html, which names the entry by `name_field` and links back to its
-    list (`list_url_name`, `list_heading`)."""
+    enterprises/_detail.html, which names the entry by `name_field` and links back to the
+    list it belongs to (`list_view`), whose section of the site it is in."""
 
     name_field = "name"
-    list_url_name = None
-    list_heading = None
+    list_view = None
+
+    @property
+    def section(self):
+        return self.list_view.section
+
+    @property
+    def list_heading(self):
+        return self.list_view.heading
+
+    @property
+    def list_url_name(self):
+        return self.list_view.url_name
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -47,14 +47,13 @@ class HomeView(ContentVersionMixin, TemplateView):
 class EnterpriseListView(PublishedListView):
     heading = _("Enterprises")
     section = "enterprises"
+    url_name = "enterprises:enterprise-list"
     model = Enterprise
     filterset_class = EnterpriseFilter
 
 
 class EnterpriseDetailView(VisibleDetailView):
-    section = "enterprises"
-    list_url_name = "enterprises:enterprise-list"
-    list_heading = _("Enterprises")
+    list_view = EnterpriseListView
     model = Enterprise
 
     def get_queryset(self):
@@ -90,14 +89,13 @@ class EnterpriseDetailView(VisibleDetailView):
 class ProductListView(PublishedListView):
     heading = _("Products")
     section = "products"
+    url_name = "enterprises:product-list"
     model = Product
     filterset_class = ProductFilter
 
 
 class ProductDetailView(VisibleDetailView):
-    section = "products"
-    list_url_name = "enterprises:product-list"
-    list_heading = _("Products")
+    list_view = ProductListView
     model = Product
 
     def get_queryset(self):
@@ -121,14 +119,13 @@ class ProductDetailView(VisibleDetailView):
 class ExhibitionListView(PublishedListView):
     heading = _("Exhibitions")
     section = "exhibitions"
+    url_name = "enterprises:exhibition-list"
     model = Exhibition
     filterset_class = ExhibitionFilter
 
 
 class ExhibitionDetailView(VisibleDetailView):
-    section = "exhibitions"
-    list_url_name = "enterprises:exhibition-list"
-    list_heading = _("Exhibitions")
+    list_view = ExhibitionListView
     model = Exhibition
 
     def get_queryset(self):
@@ -159,15 +156,14 @@ class ExhibitionDetailView(VisibleDetailView):
 class PolicyListView(PublishedListView):
     heading = _("Policies")
     section = "policies"
+    url_name = "enterprises:policy-list"
     model = PolicyInitiative
     filterset_class = PolicyFilter
     template_name = "enterprises/policy_filter.html"
 
 
 class PolicyDetailView(VisibleDetailView):
-    section = "policies"
-    list_url_name = "enterprises:policy-list"
-    list_heading = _("Policies")
+    list_view = PolicyListView
     name_field = "title"
     model = PolicyInitiative
     template_name = "enterprises/policy_detail.html"
@@ -234,6 +230,10 @@ class RegionDetailView(ContentVersionMixin, DetailView):
 class PersonListView(ListView):
     """The people the sources quote, with how many of their statements are recorded."""
 
+    heading = _("People quoted")
+    section = None
+    url_name = "enterprises:person-list"
+
     model = Person
     template_name = "enterprises/person_list.html"
 
@@ -242,8 +242,7 @@ class PersonListView(ListView):
 
 
 class PersonDetailView(VisibleDetailView):
-    list_url_name = "enterprises:person-list"
-    list_heading = _("People quoted")
+    list_view = PersonListView
     model = Person
     template_name = "enterprises/person_detail.html"
 
