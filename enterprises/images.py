@@ -14,6 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -137,6 +138,25 @@ class RandomName:
 
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.folder == self.folder
+
+
+def uploaded_image(verbose_name, folder):
+    """An optional image an editor uploads, checked before it is stored under a random name
+    in `folder` (the model lists it, with its thumbnail's field, in `image_fields`)."""
+    return models.ImageField(
+        verbose_name,
+        upload_to=RandomName(folder),
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels."),
+    )
+
+
+def thumbnail_of(verbose_name, folder):
+    """The small copy made of an uploaded image when it is saved."""
+    return models.ImageField(
+        verbose_name, upload_to=RandomName(folder), blank=True, editable=False
+    )
 
 
 class ImageUploadMixin:

@@ -3,9 +3,11 @@
 import re
 
 import nh3
+from django.db import models
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 TAGS = {
     "p",
@@ -29,6 +31,16 @@ TAGS = {
 ATTRIBUTES = {"a": {"href", "title", "hreflang"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+def rich_text_field(verbose_name):
+    """An optional text an editor may write in the allowed HTML (the model names it in
+    `rich_text_fields`, so that it is sanitized on save)."""
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        help_text=_("Plain text, or simple HTML: paragraphs, bold, italics, lists and links."),
+    )
 
 
 def sanitize(html):

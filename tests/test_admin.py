@@ -278,3 +278,21 @@ def test_the_sign_in_security_section_reads_in_chinese(staff_client):
 def test_group_is_not_translated_as_an_industry_level(staff_client):
     html = staff_client.get("/admin/auth/group/").content.decode()
     assert "中类" not in html
+
+
+@pytest.mark.parametrize(
+    "model", [Product, Exhibition, PolicyInitiative], ids=lambda m: m.__name__
+)
+def test_a_form_laid_out_from_the_model_puts_the_shared_fields_where_editors_look(
+    staff_client, model
+):
+    # slug, sources and verified_on are declared on the base model, so Django would put
+    # them first; the form shows the slug after the name and the sources near the end.
+    html = staff_client.get(admin_url(model, "add")).content.decode()
+    made_from = model.slug_source
+    order = [
+        html.index(f'name="{name}"')
+        for name in (f"{made_from}_en", "slug", "summary_en", "sources", "verified_on")
+    ]
+    assert order == sorted(order)
+    assert html.index('name="verified_on"') < html.index('name="change_reason"')

@@ -309,23 +309,15 @@ class TestExhibitionAndPolicyRules:
         with pytest.raises(ValidationError):
             policy.full_clean()
 
-    def test_target_progress(self):
-        source = SourceFactory()
-        target = PolicyTargetFactory(
-            target_value=5000,
-            latest_value=1250,
-            latest_value_on="2024-01-01",
-            latest_value_source=source,
+    @pytest.mark.parametrize(
+        "target, latest, percent", [(5000, 1250, 25), (10, 12, 100), (10, None, None)]
+    )
+    def test_target_progress(self, target, latest, percent):
+        reported = {"latest_value_on": "2024-01-01", "latest_value_source": SourceFactory()}
+        made = PolicyTargetFactory(
+            target_value=target, latest_value=latest, **(reported if latest else {})
         )
-        assert target.progress_percent == 25
-        assert PolicyTargetFactory(target_value=10, latest_value=None).progress_percent is None
-        over = PolicyTargetFactory(
-            target_value=10,
-            latest_value=12,
-            latest_value_on="2024-01-01",
-            latest_value_source=source,
-        )
-        assert over.progress_percent == 100
+        assert made.progress_percent == percent
 
     def test_latest_value_needs_date_and_source(self):
         target = PolicyTargetFactory.build(initiative=PolicyFactory(), latest_value=5)

@@ -30,6 +30,19 @@ from .forms import (
 from .workflow import workflow_form
 
 
+def in_reading_order(fields, model, record_fields=()):
+    """A form laid out from the model, with the fields every entry has (declared on the base
+    model, so first) where an editor looks for them: the slug after what it is made from,
+    the sources and the date of the last check at the end, before the change's own record."""
+    last = [name for name in ("sources", "verified_on", *record_fields) if name in fields]
+    ordered = [name for name in fields if name not in last and name != "slug"]
+    if "slug" in fields:
+        made_from = getattr(model, "slug_source", "name")
+        after = [i for i, name in enumerate(ordered) if name.startswith(made_from)]
+        ordered.insert(after[-1] + 1 if after else 0, "slug")
+    return [*ordered, *last]
+
+
 class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Bilingual fields in tabs, change history with revert, a filter for missing
     translations, a reason for each change, and no lost updates: a save based on an older
@@ -80,6 +93,17 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets is None and self.fields is None:
+            fieldsets = [
+                (
+                    None,
+                    {
+                        "fields": in_reading_order(
+                            fieldsets[0][1]["fields"], self.model, self.record_fields
+                        )
+                    },
+                )
+            ]
         if obj is None:
             # An entry being added has no creation or update time yet.
             fieldsets = without_fields(fieldsets, {"created_at", "updated_at"})

@@ -103,6 +103,11 @@ class Chunk:
         self.ids[model] += 1
         return value
 
+    def new(self, model, created, related=(), **values):
+        """A row of `model` with the chunk's next id, made (and last changed) at `created`."""
+        values.setdefault("updated_at", created)
+        return new(model, related, id=self.take(model), created_at=created, **values)
+
 
 class Builder:
     """Makes the demo's instances from a fixed vocabulary; the same seed, the same rows."""
@@ -264,7 +269,6 @@ class Builder:
         """One enterprise with its recognitions, products and exhibits, appended to the
         chunk's instances."""
         r = chunk.random
-        eid = chunk.take(Enterprise)
         city_index = r.randrange(len(self.cities))
         city = self.cities[city_index]
         trade_index = self.weighted_trades[r.randrange(len(self.weighted_trades))]
@@ -276,14 +280,13 @@ class Builder:
         tiers = self.tiers(r)
         exchange, ticker = self.listing(chunk)
         created = self.when(r)
-        enterprise = new(
+        enterprise = chunk.new(
             Enterprise,
+            created,
             related={
                 "region": self.city_regions[city_index],
                 "industry": self.trade_sections[trade_index],
             },
-            id=eid,
-            created_at=created,
             updated_at=max(created, self.when(r)),
             status=Status.PUBLISHED if r.random() < 0.97 else Status.DRAFT,
             founded_year=r.randrange(1985, 2023),
@@ -301,7 +304,7 @@ class Builder:
                 summary=(f"专注于{main.zh}的研发与制造。", f"Designs and makes {main.en}s."),
             ),
         )
-        chunk.instances.append(self.finish(enterprise, eid))
+        chunk.instances.append(self.finish(enterprise, enterprise.id))
         self.add_recognitions(chunk, enterprise, tiers)
         self.add_products(chunk, enterprise, brand_part, product_parts)
 
@@ -312,12 +315,10 @@ class Builder:
         for step, tier in enumerate(tiers):
             national = tier in (Tier.LITTLE_GIANT, Tier.CHAMPION)
             chunk.instances.append(
-                new(
+                chunk.new(
                     Recognition,
+                    created,
                     related={"enterprise": enterprise, "source": self.source},
-                    id=chunk.take(Recognition),
-                    created_at=created,
-                    updated_at=created,
                     tier=tier,
                     level="national" if national else "provincial",
                     year=min(year + step, 2024),
@@ -328,29 +329,24 @@ class Builder:
         """The enterprise's products, its main one sometimes shown at a fair."""
         r, created = chunk.random, enterprise.created_at
         for index, (part, category) in enumerate(product_parts):
-            pid = chunk.take(Product)
             model_code = f"{brand_part.en[:2].upper()}-{r.randrange(100, 999)}"
-            product = new(
+            product = chunk.new(
                 Product,
+                created,
                 related={"enterprise": enterprise},
-                id=pid,
-                created_at=created,
-                updated_at=created,
                 status=Status.PUBLISHED,
                 **translated(
                     name=(f"{part.zh} {model_code}", f"{part.en.capitalize()} {model_code}"),
                     category=category,
                 ),
             )
-            chunk.instances.append(self.finish(product, pid))
+            chunk.instances.append(self.finish(product, product.id))
             if index == 0 and r.random() < 0.35:
                 chunk.instances.append(
-                    new(
+                    chunk.new(
                         Exhibit,
+                        created,
                         related={"product": product, "source": self.source},
-                        id=chunk.take(Exhibit),
-                        created_at=created,
-                        updated_at=created,
                         exhibition_id=self.exhibition_ids[r.randrange(len(self.exhibition_ids))],
                         hall=f"{r.randrange(1, 9)}",
                         booth=f"{r.choice('ABCDE')}{r.randrange(1, 300)}",

@@ -225,6 +225,17 @@ class SluggedModel(PublishableModel):
 
     slug_source = "name"
 
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the page address; filled from the name when left empty."),
+    )
+    # The documents the entry's facts come from (source.enterprises, source.products...).
+    sources = models.ManyToManyField(
+        "enterprises.Source", verbose_name=_("sources"), related_name="%(class)ss", blank=True
+    )
     verified_on = models.DateField(
         _("facts last checked"),
         null=True,

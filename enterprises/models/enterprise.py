@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..images import ImageUploadMixin, RandomName, validate_image_upload
+from ..images import ImageUploadMixin, thumbnail_of, uploaded_image
+from ..richtext import rich_text_field
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
 from .base import (
     PUBLISHED_ONLY,
@@ -15,7 +16,7 @@ from .base import (
     SluggedModel,
     SlugQuerySet,
 )
-from .reference import Region, Source
+from .reference import Region
 from .searchable import SearchableModel, both_languages
 
 # The enterprise facts the facet cube counts by (enterprises.facets), in the order of its
@@ -105,13 +106,6 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
     search_related = ("region", "industry")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        unique=True,
-        blank=True,
-        help_text=_("Part of the page address; filled from the name when left empty."),
-    )
     credit_code = CodeField(
         _("unified social credit code"),
         max_length=18,
@@ -150,21 +144,9 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         blank=True,
         help_text=_("One or two sentences shown in lists and search results."),
     )
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_("Plain text, or simple HTML: paragraphs, bold, italics, lists and links."),
-    )
-    logo = models.ImageField(
-        _("logo"),
-        upload_to=RandomName("logos"),
-        blank=True,
-        validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels."),
-    )
-    logo_thumbnail = models.ImageField(
-        _("logo thumbnail"), upload_to=RandomName("logos"), blank=True, editable=False
-    )
+    description = rich_text_field(_("description"))
+    logo = uploaded_image(_("logo"), "logos")
+    logo_thumbnail = thumbnail_of(_("logo thumbnail"), "logos")
     listed = models.BooleanField(
         _("listed on a stock exchange"),
         null=True,
@@ -189,9 +171,6 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         editable=False,
         db_index=True,
         help_text=_("Derived from the recognitions: the highest tier recognised."),
-    )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="enterprises", blank=True
     )
 
     objects = EnterpriseQuerySet.as_manager()

@@ -33,13 +33,6 @@ class Exhibition(SearchableModel, SluggedModel):
             "the site says so next to it."
         ),
     )
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        unique=True,
-        blank=True,
-        help_text=_("Part of the page address; filled from the name when left empty."),
-    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1950), NotInFutureYearValidator()]
     )
@@ -63,9 +56,6 @@ class Exhibition(SearchableModel, SluggedModel):
         null=True,
         blank=True,
         help_text=_("As reported by the source, where it gives one."),
-    )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="exhibitions", blank=True
     )
 
     objects = ExhibitionQuerySet.as_manager()

@@ -4,10 +4,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..images import ImageUploadMixin, RandomName, validate_image_upload
+from ..images import ImageUploadMixin, thumbnail_of, uploaded_image
+from ..richtext import rich_text_field
 from .base import PUBLISHED_ONLY, SluggedModel, SlugQuerySet, published_through
 from .enterprise import Enterprise
-from .reference import Source
 from .searchable import SearchableModel
 
 
@@ -41,33 +41,11 @@ class Product(ImageUploadMixin, SearchableModel, SluggedModel):
         related_name="products",
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=100,
-        unique=True,
-        blank=True,
-        help_text=_("Part of the page address; filled from the name when left empty."),
-    )
     category = models.CharField(_("category"), max_length=100, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_("Plain text, or simple HTML: paragraphs, bold, italics, lists and links."),
-    )
-    image = models.ImageField(
-        _("image"),
-        upload_to=RandomName("products"),
-        blank=True,
-        validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels."),
-    )
-    image_thumbnail = models.ImageField(
-        _("image thumbnail"), upload_to=RandomName("products"), blank=True, editable=False
-    )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="products", blank=True
-    )
+    description = rich_text_field(_("description"))
+    image = uploaded_image(_("image"), "products")
+    image_thumbnail = thumbnail_of(_("image thumbnail"), "products")
 
     objects = ProductQuerySet.as_manager()
 

@@ -44,6 +44,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def site(live_server, transactional_db):
+    """The address of a live server holding the curated directory."""
+    from enterprises.loading import load_directory
+
+    load_directory()
+    return live_server.url
+
+
+@pytest.fixture
 def console_errors(page):
     """Console errors and CSP violations seen by the page, collected as they happen."""
     errors = []

@@ -6,14 +6,6 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(live_server, transactional_db):
-    from enterprises.loading import load_directory
-
-    load_directory()
-    return live_server.url
-
-
 def test_suggestions_appear_as_you_type_and_work_by_keyboard(page, site, console_errors):
     page.goto(site + "/en/")
     box = page.get_by_role("combobox")

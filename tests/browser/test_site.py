@@ -6,14 +6,6 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(live_server, transactional_db):
-    from enterprises.loading import load_directory
-
-    load_directory()
-    return live_server.url
-
-
 def test_home_page_loads_without_errors_under_the_csp(page, site, console_errors):
     page.goto(site + "/en/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("specialized")
