@@ -94,16 +94,9 @@ class DirectoryAdmin(MalformedInputMixin, SimpleHistoryAdmin, TabbedTranslationA
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets is None and self.fields is None:
-            fieldsets = [
-                (
-                    None,
-                    {
-                        "fields": in_reading_order(
-                            fieldsets[0][1]["fields"], self.model, self.record_fields
-                        )
-                    },
-                )
-            ]
+            # Laid out from the model: one fieldset, its shared fields put in reading order.
+            fields = in_reading_order(fieldsets[0][1]["fields"], self.model, self.record_fields)
+            fieldsets = [(None, {"fields": fields})]
         if obj is None:
             # An entry being added has no creation or update time yet.
             fieldsets = without_fields(fieldsets, {"created_at", "updated_at"})
