@@ -44,7 +44,7 @@ from .models.searchable import SEARCH_COLUMNS
 # Columns recomputed from the rest whenever a row is saved (an enterprise's tier comes from
 # its recognitions).
 DERIVED_FIELDS = set(SEARCH_COLUMNS)
-DERIVED_PER_MODEL = {Enterprise: {"tier"}}
+DERIVED_PER_MODEL = {Enterprise: {"tier", "tier_changes_on"}}
 
 
 def demo(path):

@@ -5,6 +5,7 @@ them too; this loader adds model validation, exact error locations and a report.
 """
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,26 @@ DIRECTORY_FIXTURES = (
     "policies",
     "indicators",
     "people",
+)
+# One file per source document (fixtures/documents/<source slug>.json): the entries, figures
+# and statements that document states. They load after the files above, all together and
+# model by model, so that any document may refer to an entry another one records.
+DOCUMENTS = "documents"
+DATE_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+MODEL_ORDER = (
+    "enterprises.source",
+    "enterprises.region",
+    "enterprises.industry",
+    "enterprises.enterprise",
+    "enterprises.recognition",
+    "enterprises.product",
+    "enterprises.exhibition",
+    "enterprises.exhibit",
+    "enterprises.policyinitiative",
+    "enterprises.policytarget",
+    "enterprises.indicator",
+    "enterprises.person",
+    "enterprises.statement",
 )
 
 
@@ -72,9 +93,26 @@ class LoadReport:
                 )
 
 
-def default_fixture_paths():
+def shared_fixture_paths():
+    """The files every document builds on: sources, reference data, the seed article."""
     base = Path(settings.FIXTURE_DIRS[0])
     return [base / f"{name}.json" for name in DIRECTORY_FIXTURES]
+
+
+def document_fixture_paths():
+    """The documents' files, oldest first (by the date in the name)."""
+
+    def published(path):
+        found = DATE_IN_NAME.search(path.stem)
+        return (found.group() if found else "", path.stem)
+
+    folder = Path(settings.FIXTURE_DIRS[0]) / DOCUMENTS
+    return sorted(folder.glob("*.json"), key=published)
+
+
+def default_fixture_paths():
+    """The whole curated directory, in load order."""
+    return shared_fixture_paths() + document_fixture_paths()
 
 
 def display_path(path):
@@ -247,11 +285,24 @@ def check_published_references(path, number, label, instance):
             )
 
 
-def load_file(path, report, using):
-    records = read_records(path)
-    seen = {}
-    for number, record in enumerate(records, start=1):
-        record = upgraded(record)
+def numbered(path):
+    """(path, record number, record) of every record of a file."""
+    return [
+        (path, number, upgraded(record))
+        for number, record in enumerate(read_records(path), start=1)
+    ]
+
+
+def model_rank(entry):
+    model = entry[2].get("model") if isinstance(entry[2], dict) else None
+    label = str(model).lower()
+    return MODEL_ORDER.index(label) if label in MODEL_ORDER else len(MODEL_ORDER)
+
+
+def load_records(entries, report, using, seen):
+    """Load (path, number, record) entries in their order; `seen` maps each natural key
+    loaded so far to where it was defined, so that no entry is defined twice."""
+    for path, number, record in entries:
         model = check_record_shape(path, number, record)
         label = record_label(record)
         try:
@@ -272,13 +323,16 @@ def load_file(path, report, using):
         if natural_key is not None:
             key = (model._meta.label, tuple(natural_key))
             if key in seen:
-                raise FixtureError(
-                    path,
-                    f"duplicates record {seen[key]} (same key {list(natural_key)}).",
-                    number,
-                    label,
+                first_path, first_number = seen[key]
+                where = (
+                    f"record {first_number}"
+                    if first_path == path
+                    else f"record {first_number} of {display_path(first_path)}"
                 )
-            seen[key] = number
+                raise FixtureError(
+                    path, f"duplicates {where} (same key {list(natural_key)}).", number, label
+                )
+            seen[key] = (path, number)
         try:
             instance.full_clean()
         except ValidationError as exc:
@@ -305,9 +359,15 @@ def load_directory(paths=None, *, using=None, dry_run=False):
     paths = [Path(p) for p in (paths or default_fixture_paths())]
     using = using or router.db_for_write(models.Model)
     report = LoadReport()
+    documents = Path(settings.FIXTURE_DIRS[0]).resolve() / DOCUMENTS
+    files = [path for path in paths if path.resolve().parent != documents]
+    document_files = [path for path in paths if path.resolve().parent == documents]
+    seen = {}
     with transaction.atomic(using=using):
-        for path in paths:
-            load_file(path, report, using)
+        for path in files:
+            load_records(numbered(path), report, using, seen)
+        entries = [entry for path in document_files for entry in numbered(path)]
+        load_records(sorted(entries, key=model_rank), report, using, seen)
         if dry_run:
             transaction.set_rollback(True, using=using)
     return report

@@ -73,7 +73,7 @@ class PolicyTargetTranslation(TranslationOptions):
 
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
-    fields = ("measure", "unit", "note")
+    fields = ("measure", "unit", "city", "note")
 
 
 @register(Person)

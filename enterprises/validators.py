@@ -83,15 +83,14 @@ TICKER_PATTERNS = {
 
 
 def validate_ticker(exchange, ticker):
-    """Check that a ticker is present exactly when an exchange is, in that exchange's format.
+    """Check that a ticker has its exchange, in that exchange's format (a source may name the
+    exchange without the ticker).
 
     Returns a dict of field name to error, empty when valid.
     """
     if not exchange and ticker:
         return {"exchange": _("Choose the exchange this ticker is listed on.")}
-    if exchange and not ticker:
-        return {"ticker": _("Enter the ticker under which it is listed.")}
-    if exchange and exchange in TICKER_PATTERNS:
+    if ticker and exchange in TICKER_PATTERNS:
         pattern, examples = TICKER_PATTERNS[exchange]
         if not pattern.match(ticker):
             return {

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.test.utils import override_settings
 
-from enterprises.loading import load_directory
+from enterprises.loading import load_directory, shared_fixture_paths
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -26,8 +26,10 @@ def test_environment(tmp_path_factory):
 
 @pytest.fixture
 def curated(db):
-    """The curated directory, loaded from fixtures/ exactly as operators load it."""
-    return load_directory()
+    """The shared curated files (sources, regions, industries and the seed article's entries),
+    loaded exactly as operators load them; tests of the whole directory use test_stated's
+    module-wide load, which costs more."""
+    return load_directory(shared_fixture_paths())
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ class Qualifier(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
     NEARLY = "nearly", _("nearly")
     ABOUT = "about", _("about")
+    LESS_THAN = "less_than", _("less than")
 
 
 class Written(models.Value):

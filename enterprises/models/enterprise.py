@@ -1,10 +1,13 @@
 """Enterprises, and the tiers of the gradient system they are recognised in."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..images import ImageUploadMixin, thumbnail_of, uploaded_image
@@ -46,7 +49,16 @@ TIER_RANKS = {value: rank for rank, value in enumerate(Tier.values)}
 # Titles that only a national (MIIT) recognition can carry.
 NATIONAL_ONLY_TIERS = {Tier.LITTLE_GIANT, Tier.CHAMPION}
 # Local titles that borrow the words without being MIIT's "little giant" list.
-LOCAL_LOOKALIKE_TITLES = ("科技小巨人", "科技型小巨人", "小巨人培育", "technology little giant")
+LOCAL_LOOKALIKE_TITLES = (
+    "科技小巨人",
+    "科技型小巨人",
+    "小巨人培育",
+    "瞪羚",
+    "隐形冠军",
+    "technology little giant",
+    "gazelle",
+    "hidden champion",
+)
 
 
 class Size(models.TextChoices):
@@ -95,6 +107,16 @@ class EnterpriseQuerySet(SlugQuerySet):
 
     def for_listing(self):
         return self.select_related("region", "industry")
+
+    def refresh_lapsed_tiers(self, day=None):
+        """Re-derive the tier of every enterprise whose tier may have changed by a day (a
+        title lapsed or began): one indexed query when there are none. Returns how many
+        tiers changed."""
+        day = day or timezone.localdate()
+        changed = 0
+        for enterprise in self.filter(tier_changes_on__lte=day).iterator(chunk_size=500):
+            changed += enterprise.refresh_tier(day)
+        return changed
 
 
 class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
@@ -170,7 +192,15 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         blank=True,
         editable=False,
         db_index=True,
-        help_text=_("Derived from the recognitions: the highest tier recognised."),
+        help_text=_("Derived from the recognitions: the highest tier in force today."),
+    )
+    tier_changes_on = models.DateField(
+        _("tier may change on"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The next day a recognition begins or lapses (derived)."),
     )
 
     objects = EnterpriseQuerySet.as_manager()
@@ -278,16 +308,33 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
     def is_listed(self):
         return self.listed is True
 
-    def derive_tier(self):
-        """The highest tier among this enterprise's recognitions, or "" without any."""
-        return Tier.highest(self.recognitions.values_list("tier", flat=True))
+    def derive_tier(self, day=None):
+        """(tier, changes on): the highest tier among the recognitions in force on a day
+        ("" without any), and the next day on which that may change (None if never)."""
+        day = day or timezone.localdate()
+        recognitions = [r for r in self.recognitions.all() if not r.is_local_title]
+        tier = Tier.highest([r.tier for r in recognitions if r.is_valid_on(day)])
+        boundaries = [
+            boundary
+            for r in recognitions
+            for boundary in (
+                r.valid_from,
+                r.valid_until and r.valid_until + datetime.timedelta(days=1),
+            )
+            if boundary is not None and boundary > day
+        ]
+        return tier, min(boundaries, default=None)
 
-    def refresh_tier(self):
-        tier = self.derive_tier()
-        if tier != self.tier:
+    def refresh_tier(self, day=None):
+        """Store the derived tier; True when it changed."""
+        tier, changes_on = self.derive_tier(day)
+        changed = tier != self.tier
+        updates = {"tier_changes_on": changes_on}
+        if changed:
             self.tier = tier
             # The tier is part of the search summary ("小巨人" finds little giants).
             self.refresh_search_document()
-            type(self).objects.filter(pk=self.pk).update(
-                tier=tier, search_summary=self.search_summary
-            )
+            updates.update(tier=tier, search_summary=self.search_summary)
+        self.tier_changes_on = changes_on
+        type(self).objects.filter(pk=self.pk).update(**updates)
+        return changed

@@ -254,6 +254,15 @@ class Indicator(PublishableModel):
     """A dated national or regional figure, with the source that states it."""
 
     slug = models.SlugField(_("key"), max_length=100, unique=True)
+    series = models.SlugField(
+        _("series"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The same measure reported at several dates shares one series key, e.g. "
+            "national-little-giants; each report stays a figure of its own."
+        ),
+    )
     measure = models.CharField(_("what is counted"), max_length=300)
     region = models.ForeignKey(
         Region,
@@ -263,6 +272,9 @@ class Indicator(PublishableModel):
         null=True,
         blank=True,
         help_text=_("Leave empty for a national figure."),
+    )
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, help_text=_("For a city's figure, its name.")
     )
     qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier, blank=True)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
@@ -285,6 +297,7 @@ class Indicator(PublishableModel):
         verbose_name_plural = _("indicators")
         permissions = [("publish_indicator", _("Can publish and archive indicators"))]
         ordering = ["position", "-as_of", "slug"]
+        indexes = [models.Index(fields=["series", "as_of"], name="indicator_series_date")]
 
     def __str__(self):
         return f"{self.measure}: {plain_number(self.value)}"

@@ -29,8 +29,26 @@ class Source(models.Model):
         unique=True,
         help_text=_("A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes."),
     )
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", _("Chinese")
+        ENGLISH = "en", _("English")
+
     publisher = models.CharField(_("publisher"), max_length=200)
     title = models.CharField(_("title"), max_length=300)
+    title_is_descriptive = models.BooleanField(
+        _("descriptive title"),
+        default=False,
+        help_text=_(
+            "Tick when the page's own title was not kept and the title only describes it."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=Language,
+        blank=True,
+        help_text=_("The language the document is written in."),
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     url = models.URLField(_("web address"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -9,6 +9,7 @@ class Command(BaseCommand):
     help = (
         "Load the directory's fixtures (or the given files) in dependency order, validating "
         "every record; on any error nothing is written. Files: " + ", ".join(DIRECTORY_FIXTURES)
+        + ", then one file per source document in fixtures/documents/"
     )
 
     def add_arguments(self, parser):
