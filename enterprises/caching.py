@@ -18,7 +18,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 VERSION_KEY = "directory:content-version"
 PAGE_TIMEOUT = 24 * 3600
@@ -69,12 +69,43 @@ def content_changed(using=None):
     transaction.on_commit(bump_version, using=using)
 
 
+def dated(version):
+    """A content version with today's date: what a page shows depends on the day too (a
+    recognition lapses at midnight), so nothing cached on one day is served the next."""
+    if version is None:
+        return None
+    return f"{version}@{timezone.localdate():%Y%m%d}"
+
+
+# The day this process last brought the derived tiers up to date (see settle_the_calendar).
+_settled_on = None
+
+
+def settle_the_calendar():
+    """Once per process and day, before anything is served for that day: re-derive the tier of
+    the enterprises whose recognitions began or lapsed (one indexed query when none did)."""
+    global _settled_on
+    today = timezone.localdate()
+    if _settled_on == today:
+        return
+    from .models import Enterprise
+
+    try:
+        with transaction.atomic():
+            changed = Enterprise.objects.refresh_lapsed_tiers(today)
+    except DatabaseError:
+        return  # not migrated yet: nothing to settle
+    _settled_on = today
+    if changed:
+        content_changed()
+
+
 def request_version(request):
     """The version for this request, read once (None while caching is off)."""
     if not enabled():
         return None
     if not hasattr(request, "_content_version"):
-        request._content_version = current_version()
+        request._content_version = dated(current_version())
     return request._content_version
 
 
@@ -162,11 +193,12 @@ class AnonymousPageCacheMiddleware:
             version = found.get(VERSION_KEY)
             if version is None:
                 version = current_version()
-            request._content_version = version
-            return version, found.get(key)
+            request._content_version = dated(version)
+            return request._content_version, found.get(key)
         return request_version(request), cache.get(key)
 
     def __call__(self, request):
+        settle_the_calendar()
         if not self.cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)

@@ -7,9 +7,10 @@ enterprises.listing counts them.
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.lookups import Exact
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -31,15 +32,50 @@ from .models import (
     Industry,
     PolicyInitiative,
     Product,
+    Recognition,
     Region,
     Size,
     Tier,
 )
+from .models.recognition import Stage, add_months, valid_on
 from .search.backends import RANKING, matching, with_rank
 from .search.text import MAX_QUERY_LENGTH, parse_query
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 ANY = _("Any")
+# "Expiring soon": a recognition in force whose validity ends within this many months.
+LAPSING_MONTHS = 6
+
+
+def lifecycle_rules(day):
+    """{choice: Q over recognitions} of the lifecycle filter on a day."""
+    return {
+        "lapsing": valid_on(day) & Q(valid_until__lte=add_months(day, LAPSING_MONTHS)),
+        "failed_review": Q(stage=Stage.FAILED_REVIEW),
+    }
+
+
+def lifecycle(queryset, name):
+    """Enterprises with a recognition expiring soon, and with one that failed review."""
+    rules = lifecycle_rules(timezone.localdate())
+    return (
+        Recognition.objects.gradient()
+        .filter(
+            Q(enterprise__in=queryset.values("pk")) & (rules["lapsing"] | rules["failed_review"])
+        )
+        .order_by()
+        .annotate(
+            facet=Value(name),
+            value=Case(
+                When(rules["failed_review"], then=Value("failed_review")),
+                default=Value("lapsing"),
+                output_field=CharField(),
+            ),
+        )
+        .values("facet", "value")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("facet", "value", "n")
+    )
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -180,6 +216,14 @@ class EnterpriseFilter(CubeCounting, DirectoryFilterSet):
         method="filter_listed",
     )
     exchange = SharedChoiceFilter(label=_("Exchange"), choices=Exchange.choices)
+    recognition = ChoiceFilter(
+        label=_("Recognition"),
+        choices=[
+            ("lapsing", _("Expiring within 6 months")),
+            ("failed_review", _("Failed review")),
+        ],
+        method="filter_recognition",
+    )
     exhibition = SlugChoiceFilter(
         label=_("Exhibited at"),
         queryset=Exhibition.objects.published(),
@@ -208,6 +252,7 @@ class EnterpriseFilter(CubeCounting, DirectoryFilterSet):
         "listed": Grouped(listing_status),
         "exchange": Column("exchange"),
         "exhibition": Grouped(exhibitors),
+        "recognition": Grouped(lifecycle),
         "size": Column("size"),
     }
 
@@ -230,6 +275,12 @@ class EnterpriseFilter(CubeCounting, DirectoryFilterSet):
 
     def filter_exhibition(self, queryset, name, value):
         return queryset.exhibited_at(value)
+
+    def filter_recognition(self, queryset, name, value):
+        rule = lifecycle_rules(timezone.localdate())[value]
+        return queryset.filter(
+            pk__in=Recognition.objects.gradient().filter(rule).values("enterprise_id")
+        )
 
 
 class ProductFilter(DirectoryFilterSet):

@@ -98,3 +98,14 @@ def publisher_client(publisher):
     client = Client()
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture(autouse=True)
+def calendar_settled(monkeypatch):
+    """The tiers count as brought up to date for today, so that no test's first request pays
+    for the daily re-derivation (tests of the calendar reset it)."""
+    from django.utils import timezone
+
+    from enterprises import caching
+
+    monkeypatch.setattr(caching, "_settled_on", timezone.localdate())

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 SHINGLE_WORDS = 8
-SHINGLE_CHARACTERS = 12
+SHINGLE_CHARACTERS = 16
 DATA = Path(__file__).parent / "data" / "source_shingles.json"
 WORD = re.compile(r"[a-z0-9]+")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -103,15 +103,33 @@ class TestRecognitionRules:
             recognition.full_clean()
         assert "tier" in excinfo.value.message_dict
 
-    def test_local_title_recorded_as_provincial_specialized_is_accepted(self):
+    def test_local_title_is_recorded_as_a_local_title_with_its_authority(self):
+        recognition = RecognitionFactory.build(
+            enterprise=EnterpriseFactory(),
+            source=SourceFactory(),
+            tier="local",
+            level=Recognition.Level.MUNICIPAL,
+            title_zh_hans="科技小巨人",
+            authority_zh_hans="某市科学技术局",
+        )
+        recognition.full_clean()
+        recognition.authority_zh_hans = recognition.authority = ""
+        with pytest.raises(ValidationError) as excinfo:
+            recognition.full_clean()
+        assert "title" in excinfo.value.message_dict
+
+    @pytest.mark.parametrize("title", ["科技小巨人", "瞪羚企业", "隐形冠军"])
+    def test_local_title_is_not_a_tier_of_the_gradient(self, title):
         recognition = RecognitionFactory.build(
             enterprise=EnterpriseFactory(),
             source=SourceFactory(),
             tier=Tier.SPECIALIZED,
             level=Recognition.Level.MUNICIPAL,
-            title_zh_hans="科技小巨人",
+            title_zh_hans=title,
         )
-        recognition.full_clean()
+        with pytest.raises(ValidationError) as excinfo:
+            recognition.full_clean()
+        assert "tier" in excinfo.value.message_dict
 
     def test_same_recognition_twice_in_a_year_is_refused(self):
         first = RecognitionFactory(year=None, level="")

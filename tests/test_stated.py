@@ -90,9 +90,7 @@ def citing_records():
                 continue
             for obj in [record_object(model, record)]:
                 if obj is not None:
-                    found[(model._meta.label_lower, tuple(obj.natural_key()))] = (
-                        cited_sources(obj)
-                    )
+                    found[(model._meta.label_lower, tuple(obj.natural_key()))] = cited_sources(obj)
     return found
 
 

@@ -79,9 +79,13 @@ def test_valid_tickers_pass(exchange, ticker):
         ("szse", "ABCDEF", "ticker"),
         ("hkex", "763", "ticker"),
         ("hkex", "0763.HK", "ticker"),
-        ("sse", "", "ticker"),
         ("", "600519", "exchange"),
     ],
 )
 def test_invalid_tickers_are_refused_per_exchange(exchange, ticker, field):
     assert list(validate_ticker(exchange, ticker)) == [field]
+
+
+@pytest.mark.parametrize("exchange", ["bse", "sse", "szse", "hkex"])
+def test_an_exchange_may_be_stated_without_its_ticker(exchange):
+    assert validate_ticker(exchange, "") == {}

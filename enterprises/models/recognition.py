@@ -48,10 +48,7 @@ def valid_on(day, prefix=""):
     return Q(
         Q(**{f"{prefix}stage__in": IN_FORCE})
         & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}))
-        & (
-            Q(**{f"{prefix}valid_until__isnull": True})
-            | Q(**{f"{prefix}valid_until__gte": day})
-        )
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day}))
     )
 
 
@@ -285,9 +282,7 @@ class Recognition(TimestampedModel):
                     }
                 )
         title = (self.title or "").casefold()
-        if any(
-            word.casefold() in title for word in LOCAL_LOOKALIKE_TITLES
-        ):
+        if any(word.casefold() in title for word in LOCAL_LOOKALIKE_TITLES):
             raise ValidationError(
                 {
                     "tier": _(

@@ -29,6 +29,7 @@ class Source(models.Model):
         unique=True,
         help_text=_("A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes."),
     )
+
     class Language(models.TextChoices):
         CHINESE = "zh-hans", _("Chinese")
         ENGLISH = "en", _("English")

@@ -17,9 +17,11 @@ from .base import ContentVersionMixin
 
 
 def recognition_counts():
-    """[(year, tier, n)] over the recognitions of published enterprises."""
+    """[(year, tier, n)] over the recognitions of published enterprises in force today (the
+    version the result is kept under holds the date)."""
     return list(
         Recognition.objects.published()
+        .valid_on()
         .order_by()
         .values_list("year", "tier")
         .annotate(n=Count("pk"))
@@ -111,4 +113,14 @@ class StatisticsView(ContentVersionMixin, TemplateView):
                 for year in sorted((y for y in by_year if y), reverse=True)
             ],
             "recognitions_undated": sum(by_year.get(None, {}).values()),
+            "recognitions_not_in_force": remember(
+                "recognitions-not-in-force",
+                lambda: (
+                    Recognition.objects.published().gradient().count()
+                    - sum(n for _year, _tier, n in counts)
+                ),
+                version=self.version,
+                timeout=7 * 24 * 3600,
+                per_language=False,
+            ),
         }

@@ -8,7 +8,8 @@ from enterprises.loading import DIRECTORY_FIXTURES, FixtureError, load_directory
 class Command(BaseCommand):
     help = (
         "Load the directory's fixtures (or the given files) in dependency order, validating "
-        "every record; on any error nothing is written. Files: " + ", ".join(DIRECTORY_FIXTURES)
+        "every record; on any error nothing is written. Files: "
+        + ", ".join(DIRECTORY_FIXTURES)
         + ", then one file per source document in fixtures/documents/"
     )
 
