@@ -517,15 +517,19 @@ class TestWhatTheSourceStates:
 
 def curated_texts():
     """(file, record, field, text) of every text a curated fixture holds (a document's
-    files too), but a source's own title, publisher and address (which are cited as they
+    files too), but names and titles, a source's publisher and address (all cited as they
     are), web addresses and texts too short to copy a sentence (3 words, or fewer than 12
     characters)."""
     for path in default_fixture_paths():
         for number, record in enumerate(read_records(path), start=1):
             for field, value in record["fields"].items():
-                if field in ("url", "website") or (
-                    record["model"] == "enterprises.source"
-                    and field.startswith(("title", "publisher"))
+                if (
+                    field in ("url", "website")
+                    or field.startswith(("name", "title"))
+                    or (
+                        record["model"] == "enterprises.source"
+                        and field.startswith(("title", "publisher"))
+                    )
                 ):
                     continue
                 if isinstance(value, str) and (len(value.split()) > 3 or len(value) >= 12):
