@@ -284,6 +284,12 @@ class RecognitionResource(DirectoryResource):
             "year",
             "batch",
             *translated("title", "authority"),
+            "notice_number",
+            "notice_date",
+            "stage",
+            "valid_from",
+            "valid_until",
+            "review_due",
             "source",
         )
 

@@ -69,7 +69,16 @@ class RecognitionInline(BoundedInline, TranslationStackedInline):
     model = Recognition
     form = OneLanguageIsEnoughForm
     extra = 0
-    fields = (("tier", "level"), ("year", "batch"), "title", "authority", "source")
+    fields = (
+        ("tier", "level"),
+        ("year", "batch"),
+        "title",
+        "authority",
+        ("notice_number", "notice_date"),
+        "stage",
+        ("valid_from", "valid_until", "review_due"),
+        "source",
+    )
     autocomplete_fields = ("source",)
 
 
@@ -140,13 +149,14 @@ class EnterpriseAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(SpreadsheetAdmin, DirectoryAdmin):
     resource_classes = [RecognitionResource]
-    list_display = ("enterprise", "tier", "level", "year", "batch", "source")
-    list_filter = ("tier", "level", "year")
+    list_display = ("enterprise", "tier", "level", "year", "batch", "stage", "valid_until")
+    list_filter = ("tier", "level", "stage", "year")
     search_fields = (
         "enterprise__name_zh_hans",
         "enterprise__name_en",
         "title_zh_hans",
         "title_en",
+        "notice_number",
     )
     autocomplete_fields = ("enterprise", "source")
     list_select_related = ("enterprise", "source")
@@ -248,9 +258,18 @@ class PolicyTargetAdmin(DirectoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(WorkflowActionsMixin, DirectoryAdmin):
-    list_display = ("measure", "region", "qualifier", "value", "unit", "as_of", "status")
-    list_filter = ("status", "region")
-    search_fields = ("measure_zh_hans", "measure_en", "slug")
+    list_display = (
+        "measure",
+        "series",
+        "region",
+        "qualifier",
+        "value",
+        "unit",
+        "as_of",
+        "status",
+    )
+    list_filter = ("status", "region", "series")
+    search_fields = ("measure_zh_hans", "measure_en", "slug", "series")
     autocomplete_fields = ("region", "source")
     list_select_related = ("region",)
     date_hierarchy = "as_of"

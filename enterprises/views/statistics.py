@@ -1,6 +1,7 @@
 """Counts across the published directory."""
 
-from django.db.models import Count
+from django.db.models import BooleanField, Case, Count, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -13,17 +14,24 @@ from ..models import (
     Size,
     Tier,
 )
+from ..models.recognition import valid_on
 from .base import ContentVersionMixin
 
 
 def recognition_counts():
-    """[(year, tier, n)] over the recognitions of published enterprises in force today (the
-    version the result is kept under holds the date)."""
+    """[(year, tier, in force, n)] over the gradient recognitions of published enterprises,
+    in force today or not (the version the result is kept under holds the date)."""
+    in_force = Case(
+        When(valid_on(timezone.localdate()), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     return list(
         Recognition.objects.published()
-        .valid_on()
+        .gradient()
         .order_by()
-        .values_list("year", "tier")
+        .annotate(in_force=in_force)
+        .values_list("year", "tier", "in_force")
         .annotate(n=Count("pk"))
     )
 
@@ -103,24 +111,18 @@ class StatisticsView(ContentVersionMixin, TemplateView):
             timeout=7 * 24 * 3600,
             per_language=False,
         )
-        by_year = {}
-        for year, tier, n in counts:
-            by_year.setdefault(year, {})[tier] = n
+        by_year, not_in_force = {}, 0
+        for year, tier, in_force, n in counts:
+            if in_force:
+                by_year.setdefault(year, {})[tier] = n
+            else:
+                not_in_force += n
         return {
-            "recognitions": counts,
+            "recognitions": [(year, tier, n) for year, tier, in_force, n in counts if in_force],
             "recognition_years": [
                 (year, [by_year[year].get(t.value, 0) for t in tiers])
                 for year in sorted((y for y in by_year if y), reverse=True)
             ],
             "recognitions_undated": sum(by_year.get(None, {}).values()),
-            "recognitions_not_in_force": remember(
-                "recognitions-not-in-force",
-                lambda: (
-                    Recognition.objects.published().gradient().count()
-                    - sum(n for _year, _tier, n in counts)
-                ),
-                version=self.version,
-                timeout=7 * 24 * 3600,
-                per_language=False,
-            ),
+            "recognitions_not_in_force": not_in_force,
         }
