@@ -9,7 +9,13 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from enterprises.loading import DIRECTORY_FIXTURES, FixtureError, load_directory
+from enterprises.loading import (
+    DIRECTORY_FIXTURES,
+    FixtureError,
+    default_fixture_paths,
+    load_directory,
+    read_records,
+)
 from enterprises.models import (
     Enterprise,
     Exhibit,
@@ -500,15 +506,18 @@ class TestWhatTheSourceStates:
 
 
 def curated_texts():
-    """(file, record, field, text) of every text a curated fixture holds, but a source's
-    own title (which is cited as it is)."""
-    for name in DIRECTORY_FIXTURES:
-        for number, record in enumerate(fixture_records(name), start=1):
+    """(file, record, field, text) of every text a curated fixture holds (a document's
+    files too), but a source's own title and publisher (which are cited as they are) and
+    texts too short to copy a sentence (3 words, or fewer than 12 characters)."""
+    for path in default_fixture_paths():
+        for number, record in enumerate(read_records(path), start=1):
             for field, value in record["fields"].items():
-                if record["model"] == "enterprises.source" and field.startswith("title"):
+                if record["model"] == "enterprises.source" and field.startswith(
+                    ("title", "publisher")
+                ):
                     continue
-                if isinstance(value, str) and len(value.split()) > 3:
-                    yield name, number, field, value
+                if isinstance(value, str) and (len(value.split()) > 3 or len(value) >= 12):
+                    yield path.stem, number, field, value
 
 
 def test_no_curated_text_copies_a_source():
