@@ -33,9 +33,9 @@ class EntryMixin:
         return self.kind.section
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **kwargs, entry=self.entry, name_field=self.kind.name_field, kind=self.kind
-        )
+        context = super().get_context_data(**kwargs)
+        context.update(entry=self.entry, name_field=self.kind.name_field, kind=self.kind)
+        return context
 
 
 # The form carries a CSRF token of its reader's own: no cache may keep it.
