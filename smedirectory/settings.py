@@ -201,7 +201,9 @@ AXES_VERBOSE = False
 
 # Corrections from readers (see corrections.limits): how many one client address may send
 # an hour, and how many the site stores an hour from everyone together.
-CORRECTIONS_PER_CLIENT_PER_HOUR = int(os.environ.get("DJANGO_CORRECTIONS_PER_CLIENT_PER_HOUR", "5"))
+CORRECTIONS_PER_CLIENT_PER_HOUR = int(
+    os.environ.get("DJANGO_CORRECTIONS_PER_CLIENT_PER_HOUR", "5")
+)
 CORRECTIONS_PER_HOUR = int(os.environ.get("DJANGO_CORRECTIONS_PER_HOUR", "200"))
 
 # Reverse proxies whose client-address header is believed (addresses or networks), and
