@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "csp",
     "enterprises.apps.SignInSecurityConfig",
     "enterprises",
+    "corrections",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,13 @@ AXES_CLIENT_IP_CALLABLE = "enterprises.clients.client_ip"
 AXES_USERNAME_CALLABLE = "enterprises.signin.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+
+# Corrections from readers (see corrections.limits): how many one client address may send
+# an hour, and how many the site stores an hour from everyone together.
+CORRECTIONS_PER_CLIENT_PER_HOUR = int(
+    os.environ.get("DJANGO_CORRECTIONS_PER_CLIENT_PER_HOUR", "5")
+)
+CORRECTIONS_PER_HOUR = int(os.environ.get("DJANGO_CORRECTIONS_PER_HOUR", "200"))
 
 # Reverse proxies whose client-address header is believed (addresses or networks), and
 # that header; without a trusted proxy the address of the connection is the client's.

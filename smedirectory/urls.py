@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("enterprises.urls")),
+    path("", include("corrections.urls")),
     prefix_default_language=False,
 )
 
