@@ -77,7 +77,11 @@ def notice():
 @pytest.fixture
 def target(notice):
     return Target(
-        source=notice, tier=Tier.LITTLE_GIANT, level="", year=2023, batch=5,
+        source=notice,
+        tier=Tier.LITTLE_GIANT,
+        level="",
+        year=2023,
+        batch=5,
         stage=Stage.PUBLIC_NOTICE,
     ).check()
 
@@ -112,7 +116,7 @@ LIST_ROWS = [
     (6, "温州星河光学仪器有限公司", "浙江省温州市", valid_credit_code(99), "制造业"),
     # invalid
     (7, "", "浙江", "", ""),
-    (8, "=HYPERLINK(\"http://x\")", "浙江", "", ""),
+    (8, '=HYPERLINK("http://x")', "浙江", "", ""),
     (9, "台州某某有限公司", "浙江", "91330000X", ""),
 ]
 
@@ -221,7 +225,7 @@ class TestMatching:
             (b"PK\x03\x04broken zip", "XLSX"),
             (b"\xd0\xcf\x11\xe0old", "XLSX or CSV"),
             ("序号,企业名称,省份\n".encode(), "no rows"),
-            ("just,a,table\n1,2,3\n".encode(), "No header"),
+            (b"just,a,table\n1,2,3\n", "No header"),
             (b"\xff\xfe\xfa\xfb" * 4, "neither UTF-8 nor GB18030"),
         ],
     )
@@ -324,7 +328,11 @@ class TestApplying:
         count = Recognition.objects.count()
         final_notice = SourceFactory(slug="miit-2023-little-giants-5-final")
         final = Target(
-            source=final_notice, tier=Tier.LITTLE_GIANT, level="", year=2023, batch=5,
+            source=final_notice,
+            tier=Tier.LITTLE_GIANT,
+            level="",
+            year=2023,
+            batch=5,
             stage=Stage.AWARDED,
         ).check()
         result = reviewed(csv_bytes(LIST_ROWS), final)
@@ -340,8 +348,17 @@ class TestApplying:
         path = tmp_path / "list.csv"
         path.write_bytes(csv_bytes(LIST_ROWS, encoding="gb18030"))
         arguments = [
-            str(path), "--source", notice.slug, "--tier", "little_giant", "--year", "2023",
-            "--batch", "5", "--stage", "public_notice",
+            str(path),
+            "--source",
+            notice.slug,
+            "--tier",
+            "little_giant",
+            "--year",
+            "2023",
+            "--batch",
+            "5",
+            "--stage",
+            "public_notice",
         ]
         out = io.StringIO()
         call_command("import_recognition_list", *arguments, stdout=out)
@@ -358,8 +375,16 @@ class TestApplying:
         path.write_bytes(b"\x00binary")
         with pytest.raises(CommandError, match="binary"):
             call_command(
-                "import_recognition_list", str(path), "--source", notice.slug, "--tier",
-                "little_giant", "--year", "2023", "--stage", "awarded",
+                "import_recognition_list",
+                str(path),
+                "--source",
+                notice.slug,
+                "--tier",
+                "little_giant",
+                "--year",
+                "2023",
+                "--stage",
+                "awarded",
             )
 
 
@@ -428,8 +453,14 @@ class TestAdmin:
         upload.name = "list.csv"
         response = publisher_client.post(
             reverse("admin:enterprises_list_import"),
-            {"file": upload, "source": notice.pk, "tier": "little_giant",
-             "level": "provincial", "year": 2023, "stage": "awarded"},
+            {
+                "file": upload,
+                "source": notice.pk,
+                "tier": "little_giant",
+                "level": "provincial",
+                "year": 2023,
+                "stage": "awarded",
+            },
         )
         assert response.status_code == 200
         assert "national title" in response.content.decode()
