@@ -36,6 +36,8 @@ def prepare_row(sender, instance, raw, **kwargs):
             instance.updated_at = instance.created_at
         if not hasattr(instance, "_change_reason"):
             instance._change_reason = "Fixture load"
+    if isinstance(instance, Enterprise):
+        instance.refresh_name_key()
     if isinstance(instance, SearchableModel):
         instance.sanitize_rich_text()
         instance.refresh_search_document()

@@ -92,7 +92,7 @@ for model, options in [
     (Source, {}),
     (Region, {}),
     (Industry, {}),
-    (Enterprise, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (Enterprise, {"excluded_fields": [*DERIVED, "name_key"], "m2m_fields": ["sources"]}),
     (Recognition, {}),
     (Product, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
     (Exhibition, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),

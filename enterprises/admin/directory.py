@@ -30,6 +30,7 @@ from ..resources import EnterpriseResource, PolicyResource, ProductResource, Rec
 from ..spreadsheets import SpreadsheetAdmin
 from .base import DirectoryAdmin, WorkflowActionsMixin
 from .forms import BoundedInline, MalformedInputMixin, OneLanguageIsEnoughForm
+from .lists import ListImportMixin
 
 
 @admin.register(Source)
@@ -147,7 +148,7 @@ class EnterpriseAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SpreadsheetAdmin, DirectoryAdmin):
+class RecognitionAdmin(ListImportMixin, SpreadsheetAdmin, DirectoryAdmin):
     resource_classes = [RecognitionResource]
     list_display = ("enterprise", "tier", "level", "year", "batch", "stage", "valid_until")
     list_filter = ("tier", "level", "stage", "year")

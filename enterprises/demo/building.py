@@ -304,6 +304,7 @@ class Builder:
                 summary=(f"专注于{main.zh}的研发与制造。", f"Designs and makes {main.en}s."),
             ),
         )
+        enterprise.refresh_name_key()
         chunk.instances.append(self.finish(enterprise, enterprise.id))
         self.add_recognitions(chunk, enterprise, tiers)
         self.add_products(chunk, enterprise, brand_part, product_parts)

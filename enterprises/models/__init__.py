@@ -2,6 +2,7 @@ from .base import PublishableModel, Qualifier, Status, TimestampedModel
 from .cache import ContentVersion
 from .enterprise import Enterprise, Exchange, Size, Tier
 from .exhibition import Exhibit, Exhibition
+from .imports import ListImport
 from .people import Person, Statement
 from .policy import Indicator, PolicyInitiative, PolicyTarget
 from .product import Product
@@ -28,6 +29,7 @@ __all__ = [
     "Exhibition",
     "Indicator",
     "Industry",
+    "ListImport",
     "PolicyInitiative",
     "PolicyTarget",
     "Person",

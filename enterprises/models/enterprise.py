@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..images import ImageUploadMixin, thumbnail_of, uploaded_image
+from ..names import name_key
 from ..richtext import rich_text_field
 from ..validators import NotInFutureYearValidator, validate_credit_code, validate_ticker
 from .base import (
+    DEFAULT_SUFFIX,
     PUBLISHED_ONLY,
     CodeField,
     SluggedModel,
@@ -202,6 +204,17 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
         db_index=True,
         help_text=_("The next day a recognition begins or lapses (derived)."),
     )
+    name_key = models.CharField(
+        _("name for matching"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "The Chinese name reduced for matching official lists: half-width, without "
+            "brackets or spaces (derived)."
+        ),
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -276,6 +289,10 @@ class Enterprise(ImageUploadMixin, SearchableModel, SluggedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise-detail", kwargs={"slug": self.slug})
+
+    def refresh_name_key(self):
+        """Derive the key that official lists are matched on (enterprises.names)."""
+        self.name_key = name_key(getattr(self, f"name_{DEFAULT_SUFFIX}", "") or self.name)[:200]
 
     def search_texts(self):
         summary = [*self.translations_of("summary"), *self.translations_of("city"), self.ticker]
