@@ -52,7 +52,7 @@ class Correction(models.Model):
         help_text=_("The slug of the page the suggestion was made on."),
     )
     entry_name = models.CharField(
-        _("entry"), max_length=300, help_text=_("The entry's name as the reader saw it.")
+        _("entry name"), max_length=300, help_text=_("The entry's name as the reader saw it.")
     )
     wrong = models.TextField(_("what is wrong"), max_length=TEXT_MAX_LENGTH)
     right = models.TextField(_("what is right"), max_length=TEXT_MAX_LENGTH)

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from enterprises.models import Enterprise, ListImport, Recognition, Status, Tier
@@ -23,6 +24,14 @@ from enterprises.recognition_import import (
 from tests.factories import EnterpriseFactory, RegionFactory, SourceFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages and admin addresses in English, which the assertions below read."""
+    with translation.override("en"):
+        yield
+
 
 HEADER_ZH = ("序号", "企业名称", "省份", "统一社会信用代码", "所属行业")
 HEADER_EN = ("No.", "Enterprise name", "Province", "Unified social credit code", "Industry")

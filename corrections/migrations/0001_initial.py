@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         help_text="The entry's name as the reader saw it.",
                         max_length=300,
-                        verbose_name="entry",
+                        verbose_name="entry name",
                     ),
                 ),
                 ("wrong", models.TextField(max_length=2000, verbose_name="what is wrong")),
