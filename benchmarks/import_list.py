@@ -51,10 +51,10 @@ def run(options):
     from django.test.utils import CaptureQueriesContext
 
     from enterprises.demo import Generator
+    from enterprises.lists import Target, read_list, review
     from enterprises.loading import load_directory, shared_fixture_paths
     from enterprises.models import Enterprise, Source, Tier
     from enterprises.models.recognition import Stage
-    from enterprises.recognition_import import Target, read_list, review
     from enterprises.validators import credit_code_check_character, org_code_check_character
 
     started = time.monotonic()

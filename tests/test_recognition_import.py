@@ -8,10 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from enterprises.models import Enterprise, ListImport, Recognition, Status, Tier
-from enterprises.models.recognition import Stage
-from enterprises.names import name_key, similarity, split_form
-from enterprises.recognition_import import (
+from enterprises.lists import (
     NEW,
     ApplyError,
     ListError,
@@ -21,6 +18,9 @@ from enterprises.recognition_import import (
     read_list,
     review,
 )
+from enterprises.models import Enterprise, ListImport, Recognition, Status, Tier
+from enterprises.models.recognition import Stage
+from enterprises.names import name_key, similarity, split_form
 from tests.factories import EnterpriseFactory, RegionFactory, SourceFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,7 @@ class TestMatching:
             read_list(data)
 
     def test_files_over_the_limits_are_refused(self, monkeypatch):
-        monkeypatch.setattr("enterprises.recognition_import.MAX_ROWS", 3)
+        monkeypatch.setattr("enterprises.lists.reading.MAX_ROWS", 3)
         rows = [(n, f"企业{n}有限公司", "浙江", "", "") for n in range(5)]
         with pytest.raises(ListError, match="more than 3 rows"):
             read_list(csv_bytes(rows))

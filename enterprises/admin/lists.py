@@ -19,9 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import ListImport, Recognition, Source
-from ..models.recognition import RECOGNITION_TIERS, Stage
-from ..recognition_import import (
+from ..lists import (
     MAX_BYTES,
     NEW,
     ApplyError,
@@ -34,6 +32,8 @@ from ..recognition_import import (
     read_list,
     review,
 )
+from ..models import ListImport, Recognition, Source
+from ..models.recognition import RECOGNITION_TIERS, Stage
 
 # Who may import a list: it adds recognitions to public enterprises directly.
 LIST_IMPORT_PERMISSIONS = ("enterprises.add_recognition", "enterprises.publish_enterprise")

@@ -3,9 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.models import Recognition, Source
-from enterprises.models.recognition import RECOGNITION_TIERS, Stage
-from enterprises.recognition_import import (
+from enterprises.lists import (
     MAX_BYTES,
     ApplyError,
     ListError,
@@ -15,6 +13,8 @@ from enterprises.recognition_import import (
     read_list,
     review,
 )
+from enterprises.models import Recognition, Source
+from enterprises.models.recognition import RECOGNITION_TIERS, Stage
 
 
 class Command(BaseCommand):
