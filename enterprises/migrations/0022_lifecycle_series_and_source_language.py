@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalrecognition',
             name='stage',
-            field=models.CharField(choices=[('public_notice', 'Public notice (proposed)'), ('awarded', 'Awarded'), ('renewed', 'Renewed after review'), ('failed_review', 'Failed review'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='awarded', max_length=20, verbose_name='stage'),
+            field=models.CharField(choices=[('public_notice', 'Public notice (proposed)'), ('awarded', 'Awarded'), ('renewed', 'Renewed after review'), ('failed_review', 'Failed review'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='awarded', blank=True, help_text='Awarded when left empty.', max_length=20, verbose_name='stage'),
         ),
         migrations.AddField(
             model_name='historicalrecognition',
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='recognition',
             name='stage',
-            field=models.CharField(choices=[('public_notice', 'Public notice (proposed)'), ('awarded', 'Awarded'), ('renewed', 'Renewed after review'), ('failed_review', 'Failed review'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='awarded', max_length=20, verbose_name='stage'),
+            field=models.CharField(choices=[('public_notice', 'Public notice (proposed)'), ('awarded', 'Awarded'), ('renewed', 'Renewed after review'), ('failed_review', 'Failed review'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='awarded', blank=True, help_text='Awarded when left empty.', max_length=20, verbose_name='stage'),
         ),
         migrations.AddField(
             model_name='recognition',

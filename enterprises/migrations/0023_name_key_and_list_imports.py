@@ -2,8 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 from enterprises.names import name_key
 
@@ -20,6 +19,18 @@ def fill_name_keys(apps, schema_editor):
             Enterprise.objects.bulk_update(batch, ["name_key"])
             batch = []
     Enterprise.objects.bulk_update(batch, ["name_key"])
+
+
+def create_trigram_extension(apps, schema_editor):
+    """pg_trgm on PostgreSQL where the role may install it (else matching reads names by
+    prefix, as on SQLite). Left in place when migrating back: other uses may need it."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        pass
 
 
 def trigram_index(apps, schema_editor):
@@ -50,7 +61,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        migrations.RunPython(create_trigram_extension, migrations.RunPython.noop),
         migrations.AddField(
             model_name='enterprise',
             name='name_key',

@@ -156,7 +156,14 @@ class Recognition(TimestampedModel):
         help_text=_("The document number of the notice, e.g. 工信部企业函〔2019〕153号."),
     )
     notice_date = models.DateField(_("notice date"), null=True, blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage, default=Stage.AWARDED)
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=Stage,
+        default=Stage.AWARDED,
+        blank=True,
+        help_text=_("Awarded when left empty."),
+    )
     valid_from = models.DateField(
         _("valid from"),
         null=True,
@@ -220,7 +227,10 @@ class Recognition(TimestampedModel):
 
     def fill_validity(self):
         """Dates left empty follow from the notice: the start from its date, the end three
-        years on for a national little giant, the next review at the end."""
+        years on for a national little giant, the next review at the end; the stage is
+        "awarded" unless given."""
+        if not self.stage:
+            self.stage = Stage.AWARDED
         if self.valid_from is None:
             self.valid_from = self.notice_date
         if (
