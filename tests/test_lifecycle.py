@@ -235,6 +235,21 @@ class TestPagesFollowTheCalendar:
         assert "Failed review" in page
         assert "not in force today" in page
 
+    def test_a_public_notice_then_the_award_both_show(self, db, client, today):
+        today(D(2023, 1, 1))
+        firm = EnterpriseFactory()
+        recognition = little_giant(
+            firm, stage=Stage.PUBLIC_NOTICE, notice_number="公示〔2021〕1号", notice_date=None
+        )
+        recognition.stage, recognition.notice_number = Stage.AWARDED, "工信部企业函〔2021〕197号"
+        recognition.notice_date = NOTICE
+        recognition.save()
+        with translation.override("en"):
+            page = client.get(firm.get_absolute_url()).content.decode()
+        assert "Earlier stages" in page
+        assert "Public notice (proposed) (公示〔2021〕1号)" in page
+        assert "in force today" in page
+
     def test_statistics_count_only_recognitions_in_force(self, db, client, today):
         today(D(2023, 1, 1))
         little_giant()

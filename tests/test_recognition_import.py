@@ -1,5 +1,6 @@
 """Official lists: read in every encoding and header published, matched, reviewed, applied."""
 
+import datetime
 import io
 
 import pytest
@@ -33,6 +34,8 @@ def in_english():
         yield
 
 
+# A final notice recent enough for its titles to be in force today.
+AWARDED_ON = datetime.date.today() - datetime.timedelta(days=30)
 HEADER_ZH = ("序号", "企业名称", "省份", "统一社会信用代码", "所属行业")
 HEADER_EN = ("No.", "Enterprise name", "Province", "Unified social credit code", "Industry")
 
@@ -343,6 +346,7 @@ class TestApplying:
             year=2023,
             batch=5,
             stage=Stage.AWARDED,
+            notice_date=AWARDED_ON,
         ).check()
         result = reviewed(csv_bytes(LIST_ROWS), final)
         assert {row.change for row in result.rows if row.change} == {"advance"}
@@ -351,7 +355,11 @@ class TestApplying:
         assert Recognition.objects.count() == count
         recognition = Recognition.objects.get(enterprise=directory["coded"])
         assert (recognition.stage, recognition.source) == (Stage.AWARDED, final_notice)
+        # Valid from the notice that awards it, for three years; the tier follows.
+        assert recognition.valid_from == AWARDED_ON
+        assert recognition.valid_until.year == AWARDED_ON.year + 3
         directory["coded"].refresh_from_db()
+        assert directory["coded"].tier == Tier.LITTLE_GIANT
 
     def test_the_command_reviews_then_applies(self, directory, notice, tmp_path):
         path = tmp_path / "list.csv"

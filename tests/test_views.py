@@ -278,7 +278,7 @@ QUERY_COUNTS = {
     "/enterprises/?page=last": 6,
     "/enterprises/?sort=-founded&page=last": 6,
     "/products/?page=last": 5,
-    "/enterprises/big/": 7,
+    "/enterprises/big/": 8,  # with the recognitions' earlier stages, from their history
     "/products/": 5,
     "/products/product/": 4,
     "/exhibitions/": 3,

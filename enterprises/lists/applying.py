@@ -57,6 +57,10 @@ def apply(result, choices=None, using=None):
                     for name in ("batch", "notice_number", "notice_date"):
                         if getattr(target, name):
                             setattr(recognition, name, getattr(target, name))
+                    if target.notice_date:
+                        # The title runs from the notice that awards it, not the public one.
+                        recognition.valid_from = recognition.valid_until = None
+                        recognition.review_due = None
                 else:
                     done[change] += 1
                     continue

@@ -302,3 +302,34 @@ class Recognition(TimestampedModel):
                     % {"title": self.title}
                 }
             )
+
+
+def with_stage_history(recognitions):
+    """The recognitions, each with `earlier_stages`: the stages it passed through before its
+    present one (a public notice before the award, say), oldest first, as its history
+    recorded them; one query for all of them."""
+    recognitions = list(recognitions)
+    steps = {recognition.pk: [] for recognition in recognitions}
+    if steps:
+        rows = (
+            Recognition.history.filter(id__in=steps)
+            .order_by("history_date", "history_id")
+            .values_list("id", "stage", "notice_number", "notice_date")
+        )
+        for pk, stage, notice_number, notice_date in rows:
+            seen = steps[pk]
+            if stage in Stage.values and (not seen or seen[-1]["stage"] != stage):
+                seen.append(
+                    {
+                        "stage": stage,
+                        "label": Stage(stage).label,
+                        "notice_number": notice_number,
+                        "notice_date": notice_date,
+                    }
+                )
+    for recognition in recognitions:
+        seen = steps[recognition.pk]
+        if seen and seen[-1]["stage"] == recognition.stage:
+            seen = seen[:-1]
+        recognition.earlier_stages = seen
+    return recognitions

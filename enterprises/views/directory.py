@@ -18,6 +18,7 @@ from ..models import (
     Region,
     Statement,
 )
+from ..models.recognition import with_stage_history
 from .base import (
     PAGE_SIZE,
     ContentVersionMixin,
@@ -72,6 +73,7 @@ class EnterpriseDetailView(VisibleDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enterprise = self.object
+        context["recognitions"] = with_stage_history(enterprise.recognitions.all())
         context["exhibits"] = (
             Exhibit.objects.filter(product__enterprise=enterprise)
             .published(page_of="enterprise")
