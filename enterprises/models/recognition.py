@@ -192,6 +192,8 @@ class Recognition(TimestampedModel):
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
         ordering = [models.F("year").asc(nulls_last=True), "tier", "pk"]
+        # The list's lifecycle filter: titles in force ending soon, titles that failed review.
+        indexes = [models.Index(fields=["stage", "valid_until"], name="recognition_lifecycle")]
         constraints = [
             models.UniqueConstraint(
                 "enterprise",
