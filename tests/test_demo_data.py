@@ -201,14 +201,17 @@ def test_the_command_takes_a_number_of_processes(transactional_db):
 def test_postgresql_tables_are_vacuumed_after_a_run(transactional_db):
     load_directory()
     Generator(30, seed=5).run()
+    # Whether VACUUM ran, from its statistics: the pages it marks all-visible depend on what
+    # other sessions of the server hold open at the time, so they cannot tell.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            "SELECT relname, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s)",
             [[model._meta.db_table for model in CHUNK_TABLES]],
         )
-        visible = dict(cursor.fetchall())
-    assert len(visible) == len(CHUNK_TABLES), visible
-    assert all(pages > 0 for pages in visible.values()), visible
+        vacuumed = dict(cursor.fetchall())
+    assert len(vacuumed) == len(CHUNK_TABLES), vacuumed
+    assert all(vacuumed.values()), vacuumed
 
 
 def test_command_needs_the_reference_data(db):
