@@ -12,7 +12,8 @@ file and reviewing it, and prints the counts of each outcome and the queries run
         .venv/bin/python benchmarks/import_list.py --enterprises 100000
 
 Without DATABASE_URL, the database is a new SQLite file under var/bench/. A PostgreSQL
-database named by DATABASE_URL must exist and be empty.
+database named by DATABASE_URL must exist and be empty. --reuse keeps the enterprises of an
+earlier run of the same size (its credit codes are set again, the same ones).
 """
 
 import argparse
@@ -31,12 +32,18 @@ def main():
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run that has the enterprises (no new seeding)",
+    )
     options = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         work = ROOT / "var" / "bench"
         work.mkdir(parents=True, exist_ok=True)
         database = work / f"import-list-{options.enterprises}.sqlite3"
-        database.unlink(missing_ok=True)
+        if not options.reuse:
+            database.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smedirectory.settings")
     import django
@@ -49,6 +56,7 @@ def run(options):
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
 
     from enterprises.demo import Generator
     from enterprises.lists import Target, read_list, review
@@ -57,11 +65,15 @@ def run(options):
     from enterprises.models.recognition import Stage
     from enterprises.validators import credit_code_check_character, org_code_check_character
 
+    translation.activate("en")
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    load_directory(shared_fixture_paths())
-    Generator(options.enterprises, seed=options.seed).run()
-    print(f"{options.enterprises} enterprises in {time.monotonic() - started:.0f}s")
+    if options.reuse and Enterprise.objects.count() >= options.enterprises:
+        print(f"{Enterprise.objects.count()} enterprises of an earlier run")
+    else:
+        load_directory(shared_fixture_paths())
+        Generator(options.enterprises, seed=options.seed).run()
+        print(f"{options.enterprises} enterprises in {time.monotonic() - started:.0f}s")
 
     r = random.Random(options.seed)
     names = list(Enterprise.objects.values_list("pk", "name_zh_hans", "region__name_zh_hans"))
