@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .listing import (
     Column,
@@ -130,6 +132,7 @@ class FastSelect(forms.Select):
                 yield option_value, label
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     """Choose a related row by its slug, so shared URLs read ?region=liaoning."""
 

@@ -13,6 +13,8 @@ from django.utils.translation import check_for_language, get_language, get_langu
 from django.views.decorators.cache import never_cache
 from modeltranslation.utils import build_localized_fieldname
 
+from .middleware import API_PATHS
+
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 LANGUAGE_CODES = list(LANGUAGE_NAMES)
 
@@ -75,6 +77,8 @@ class RememberedLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(API_PATHS):
+            return self.get_response(request)  # one address for both languages
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if (
             request.method in ("GET", "HEAD")

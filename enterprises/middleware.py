@@ -1,12 +1,24 @@
 """Request guards that apply to every view, the admin included."""
 
-from django.http import HttpResponseBadRequest, QueryDict
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+# The read-only API: it validates its own parameters, answers in JSON and sets its own
+# validators (api.views); pages are neither canonicalised nor cached there.
+API_PATHS = ("/api/",)
 # Paths that are not public pages: their query strings are left as they are.
-NOT_PAGES = ("/admin/", "/en/admin/", "/healthz", "/ping", "/i18n/", "/media/", "/static/")
+NOT_PAGES = (
+    "/admin/",
+    "/en/admin/",
+    "/healthz",
+    "/ping",
+    "/i18n/",
+    "/media/",
+    "/static/",
+    *API_PATHS,
+)
 # A parameter with this value says nothing the page does not assume anyway.
 DEFAULTS = {"page": "1"}
 
@@ -30,6 +42,10 @@ class RejectNullCharactersMiddleware:
                 "The address contains a NUL character, which cannot be searched for. "
                 "Remove it and try again."
             )
+            if request.path.startswith(API_PATHS):
+                response = JsonResponse({"errors": {"query": [message]}}, status=400)
+                response["Cache-Control"] = "no-store"
+                return response
             return HttpResponseBadRequest(
                 render_to_string("400.html", {"message": message}, request=request)
             )

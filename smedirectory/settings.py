@@ -76,9 +76,12 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "enterprises.apps.SignInSecurityConfig",
     "enterprises",
     "corrections",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +215,30 @@ TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
 CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
     "DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For"
 ).upper().replace("-", "_")
+
+# The read-only API (api/): anonymous reads, JSON only (no browsable pages needing scripts
+# under the CSP), errors as {"errors": {...}}.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "China Specialized SME Directory API",
+    "DESCRIPTION": "Read-only access to the published directory, in Chinese and English.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "enterprises.models.enterprise.Tier",
+        "RecognitionTierEnum": "enterprises.models.recognition.RECOGNITION_TIERS",
+        "RecognitionStageEnum": "enterprises.models.recognition.Stage",
+        "PolicyStageEnum": "api.schema.POLICY_STAGES",
+    },
+}
 
 # Internationalisation: 简体中文 by default at unprefixed URLs, English under /en/.
 LANGUAGE_CODE = "zh-hans"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("ping", ping, name="ping"),
     path("robots.txt", robots_txt, name="robots"),
     path("i18n/switch/<str:language>/", switch_language, name="switch-language"),
+    # The API has one address for both languages: every translated field carries both.
+    path("api/v1/", include("api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
