@@ -116,7 +116,8 @@ class EnterpriseQuerySet(SlugQuerySet):
         tiers changed."""
         day = day or timezone.localdate()
         changed = 0
-        for enterprise in self.filter(tier_changes_on__lte=day).iterator(chunk_size=500):
+        lapsed = self.filter(tier_changes_on__lte=day).prefetch_related("recognitions")
+        for enterprise in lapsed.iterator(chunk_size=500):
             changed += enterprise.refresh_tier(day)
         return changed
 

@@ -1,6 +1,7 @@
 """Recognitions: an enterprise's titles in the gradient system, each citing its list, with
 the notice that awarded it and the period it is valid for."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -75,14 +76,10 @@ class RecognitionQuerySet(models.QuerySet):
 
 
 def add_months(day, months):
+    """The same day some months later, or the last day of a shorter month."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # A title awarded by a local authority whose name merely borrows the words of the gradient
