@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+    # Feeds end in .atom, which no slug can: an entry's page never hides behind one.
+    path("enterprises/feed.atom", feeds.FilteredEnterprisesFeed(), name="enterprise-feed"),
+    path("enterprises/latest.atom", feeds.LatestEnterprisesFeed(), name="enterprise-latest"),
     path(
         "enterprises/<slug:slug>/",
         views.EnterpriseDetailView.as_view(),
@@ -15,12 +18,14 @@ urlpatterns = [
     path("products/", views.ProductListView.as_view(), name="product-list"),
     path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product-detail"),
     path("exhibitions/", views.ExhibitionListView.as_view(), name="exhibition-list"),
+    path("exhibitions/latest.atom", feeds.LatestExhibitionsFeed(), name="exhibition-latest"),
     path(
         "exhibitions/<slug:slug>/",
         views.ExhibitionDetailView.as_view(),
         name="exhibition-detail",
     ),
     path("policies/", views.PolicyListView.as_view(), name="policy-list"),
+    path("policies/latest.atom", feeds.LatestPoliciesFeed(), name="policy-latest"),
     path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="policy-detail"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),

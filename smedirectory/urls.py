@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from enterprises.i18n import switch_language
+from enterprises.sitemaps import sitemap_index, sitemap_section
 from enterprises.views import healthz, ping, robots_txt
 
 handler404 = "enterprises.views.page_not_found"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
     path("robots.txt", robots_txt, name="robots"),
+    # One index for both languages; its files are per kind and language.
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<str:section>.xml", sitemap_section, name="sitemap-section"),
     path("i18n/switch/<str:language>/", switch_language, name="switch-language"),
     # The API has one address for both languages: every translated field carries both.
     path("api/v1/", include("api.urls")),
