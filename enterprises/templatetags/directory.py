@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext, to_locale
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..i18n import translated_value
 from ..models.base import plain_number
 from ..richtext import render as render_rich_text
+from ..structured_data import json_ld, opengraph, structured_data
 
 register = template.Library()
 
@@ -91,3 +92,17 @@ def figure(value, qualifier_label="", unit="", measure=""):
     if unit:
         text += unit if unit == "%" else f" {unit}"
     return text
+
+
+@register.simple_tag(takes_context=True)
+def page_metadata(context, entry):
+    """The canonical link, OpenGraph tags and schema.org JSON-LD of a public entry's page;
+    none for a draft that staff preview (it is no public page)."""
+    origin = context.get("origin")
+    if not origin or (hasattr(entry, "is_public") and not entry.is_public()):
+        return ""
+    data = structured_data(entry, origin)
+    tags = format_html_join("\n", '<meta property="{}" content="{}">', opengraph(data))
+    return format_html(
+        '<link rel="canonical" href="{}">\n{}\n{}', data["url"], tags, json_ld(data)
+    )
