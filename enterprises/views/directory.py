@@ -1,6 +1,7 @@
 """The directory's pages: home, each kind's list and detail pages, regions and people."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -51,6 +52,16 @@ class EnterpriseListView(PublishedListView):
     url_name = "enterprises:enterprise-list"
     model = Enterprise
     filterset_class = EnterpriseFilter
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            # The same list as a feed: the same filters, from its first page.
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            feed = reverse("enterprises:enterprise-feed")
+            context["feed_url"] = feed + (f"?{query.urlencode()}" if query else "")
+        return context
 
 
 class EnterpriseDetailView(VisibleDetailView):
