@@ -100,14 +100,14 @@ def product_data(product, url, origin):
         category=translated_value(product, "category")[0],
         image=absolute(origin, product.image),
     )
-    if maker.is_public():
-        data["manufacturer"] = compact(
-            {
-                "@type": "Organization",
-                "name": translated_value(maker, "name")[0],
-                "url": origin + maker.get_absolute_url(),
-            }
-        )
+    # A public product's maker is public (Product.is_public).
+    data["manufacturer"] = compact(
+        {
+            "@type": "Organization",
+            "name": translated_value(maker, "name")[0],
+            "url": origin + maker.get_absolute_url(),
+        }
+    )
     return data
 
 
@@ -177,7 +177,10 @@ DESCRIPTIONS = {
 
 
 def structured_data(entry, origin):
-    """The schema.org description of an entry whose page is at origin + its URL."""
+    """The schema.org description of an entry whose page is at origin + its URL; None for
+    an entry the public does not see (a draft that staff preview)."""
+    if not entry.is_public():
+        return None
     describe = DESCRIPTIONS[type(entry)]
     return compact(describe(entry, origin + entry.get_absolute_url(), origin))
 

@@ -99,9 +99,9 @@ def page_metadata(context, entry):
     """The canonical link, OpenGraph tags and schema.org JSON-LD of a public entry's page;
     none for a draft that staff preview (it is no public page)."""
     origin = context.get("origin")
-    if not origin or (hasattr(entry, "is_public") and not entry.is_public()):
+    data = structured_data(entry, origin) if origin else None
+    if data is None:
         return ""
-    data = structured_data(entry, origin)
     tags = format_html_join("\n", '<meta property="{}" content="{}">', opengraph(data))
     return format_html(
         '<link rel="canonical" href="{}">\n{}\n{}', data["url"], tags, json_ld(data)
