@@ -14,7 +14,7 @@ from django.utils.cache import (
 
 from enterprises.caching import request_version
 
-from .language import PARAMETER, UnknownLanguage, message_language, requested_language
+from .language import LANGUAGES, PARAMETER, UnknownLanguage, message_language, requested_language
 
 MAX_AGE = 300
 
@@ -57,8 +57,8 @@ class Answering:
         with translation.override(language or message_language(request)):
             response = self.answer(request, language, *args, **kwargs)
         patch_vary_headers(response, ["Accept-Language"])
-        if language is not None:
-            response["Content-Language"] = language
+        # Both languages are in every response; "value" fields in the one asked for.
+        response["Content-Language"] = language or ", ".join(LANGUAGES)
         return response
 
     def answer(self, request, language, *args, **kwargs):

@@ -240,6 +240,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Headers a cross-origin script may send: what conditional and language-aware reads use.
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Language"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "China Specialized SME Directory API",
