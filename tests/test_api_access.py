@@ -204,3 +204,25 @@ class TestDocs:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/javascript")
         assert "/api/v1/schema/" in response.content.decode()
+
+
+class TestApiPage:
+    @pytest.mark.parametrize("path", ["/developers/api/", "/en/developers/api/"])
+    def test_in_both_languages_with_links(self, client, path):
+        response = client.get(path)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'href="/api/v1/docs/"' in html and 'href="/api/v1/schema/"' in html
+        assert "/api/v1/search/?q=robot" in html
+
+    def test_english_text(self, client, settings):
+        settings.API_REQUESTS_PER_MINUTE = 120
+        html = client.get("/en/developers/api/").content.decode()
+        assert "<h1>API</h1>" in html
+        assert "Up to 120 requests a minute from one address" in html
+
+    @pytest.mark.parametrize(
+        "path, target", [("/", "/developers/api/"), ("/en/", "/en/developers/api/")]
+    )
+    def test_linked_from_every_page(self, client, path, target):
+        assert f'href="{target}"' in client.get(path).content.decode()
