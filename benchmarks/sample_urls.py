@@ -130,6 +130,18 @@ def main(out_dir, seed=1):
         # Percent-encoded, as browsers send them.
         "search": [f"/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)],
         "statistics": ["/statistics/"],
+        # The API, with the same filters, entries and words as the pages above.
+        "api_list_1_filter": [
+            f"/api/v1/enterprises/?{rng.choice(choose)()}" for _ in range(SAMPLES)
+        ],
+        "api_list_4_filters": [
+            "/api/v1/enterprises/?" + "&".join(f() for f in rng.sample(choose, 4))
+            for _ in range(SAMPLES)
+        ],
+        "api_detail": [f"/api/v1/enterprises/{slug}/" for slug in slugs[:SAMPLES]],
+        "api_search": [
+            f"/api/v1/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)
+        ],
     }
     for name, urls in scenarios.items():
         (out / f"{name}.txt").write_text("\n".join(urls) + "\n")
