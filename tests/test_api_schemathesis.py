@@ -4,7 +4,9 @@ one the schema lists and that every response matches the schema."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -56,7 +58,13 @@ def api_schema(db, settings):
     Statement.objects.create(
         person=person, slug="said", paraphrase_en="Said.", source=source, status=Status.PUBLISHED
     )
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    # As Django's test client does: a request through the WSGI handler must not close the
+    # test's database connection (PostgreSQL would lose the test's transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def check_operation(operation, mode):
