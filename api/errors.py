@@ -6,11 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
-
-def in_reader_language(request):
-    """The language of Accept-Language when it is one of the site's (the API's paths carry
-    none), else the default."""
-    return translation.get_language_from_request(request, check_path=False)
+from .language import message_language
 
 
 def handler(exc, context):
@@ -34,5 +30,5 @@ def handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """An address under the API that names nothing: a JSON 404."""
-    with translation.override(in_reader_language(request)):
+    with translation.override(message_language(request)):
         return JsonResponse({"detail": _("There is no such address in the API.")}, status=404)

@@ -2,7 +2,9 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import views
+from .docs import DocsView
 from .errors import not_found
+from .search import SearchView
 
 app_name = "api"
 
@@ -21,7 +23,11 @@ ROUTES = [
     ("statements", "statement", views.StatementViewSet, "<slug:person>/<slug:slug>"),
 ]
 
-urlpatterns = [path("schema/", SpectacularJSONAPIView.as_view(), name="schema")]
+urlpatterns = [
+    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("search/", SearchView.as_view(), name="search"),
+]
 for prefix, name, viewset, lookup in ROUTES:
     urlpatterns += [
         path(f"{prefix}/", viewset.as_view(LIST), name=f"{name}-list"),

@@ -1,18 +1,13 @@
 """The read-only API: published entries, filtered by the HTML lists' FilterSets, in pages
 read by cursor, in both languages, with validators for conditional requests."""
 
-import hashlib
-
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import Http404, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 
-from enterprises.caching import request_version
 from enterprises.filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
 from enterprises.models import (
     Enterprise,
@@ -32,35 +27,16 @@ from enterprises.models import (
 from enterprises.models.recognition import with_stage_history
 
 from . import serializers
-from .errors import in_reader_language
+from .answers import Answering
 from .pagination import KeysetPagination
 
-MAX_AGE = 300
 
-
-def etag_for(request):
-    """The validator of a response: the dated content version, the path and the query."""
-    version = request_version(request)
-    if version is None:
-        return None
-    text = "\x1f".join((str(version), request.path, request.META.get("QUERY_STRING", "")))
-    return quote_etag(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
-
-
-def etag_matches(header, etag):
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return etag in candidates
-
-
-class PublishedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PublishedViewSet(
+    Answering, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """A list and detail of published rows. Each row is looked up by `lookup_field`; a
     former slug of a renamed entry answers with a permanent redirect to its current URL."""
 
-    http_method_names = ["get", "head"]
     pagination_class = KeysetPagination
     lookup_field = "slug"
     detail_serializer_class = None
@@ -80,32 +56,6 @@ class PublishedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def for_detail(self, queryset):
         return self.for_list(queryset)
-
-    def dispatch(self, request, *args, **kwargs):
-        # Messages (refused parameters) in the language the client asks for.
-        with translation.override(in_reader_language(request)):
-            return self.answer(request, *args, **kwargs)
-
-    def answer(self, request, *args, **kwargs):
-        etag = etag_for(request)
-        if (
-            etag is not None
-            and request.method in ("GET", "HEAD")
-            and etag_matches(request.headers.get("If-None-Match"), etag)
-        ):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            patch_cache_control(response, public=True, max_age=MAX_AGE)
-            return response
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code in (200, 301):
-            patch_cache_control(response, public=True, max_age=MAX_AGE)
-            if etag is not None and response.status_code == 200:
-                response["ETag"] = etag
-        elif response.status_code == 400:
-            # Endless ways to be wrong: nothing for a cache to keep.
-            add_never_cache_headers(response)
-        return response
 
     def retrieve(self, request, *args, **kwargs):
         try:

@@ -84,6 +84,16 @@ def filters(rng, regions, industries, exhibitions):
     ]
 
 
+def consistent(rng, choose, n):
+    """`n` random filters the API accepts: the HTML list shows a message for founding
+    years that exclude each other, the API refuses them (400)."""
+    while True:
+        query = [f() for f in rng.sample(choose, n)]
+        years = dict(part.split("=") for part in query if part.startswith("founded_"))
+        if int(years.get("founded_from", 0)) <= int(years.get("founded_to", 9999)):
+            return "&".join(query)
+
+
 def forget_page(url):
     """Drop one page from the page cache, keeping the content version and the figures
     computed for it (the facet cube): what a visitor asking for a page nobody has asked for
@@ -130,6 +140,17 @@ def main(out_dir, seed=1):
         # Percent-encoded, as browsers send them.
         "search": [f"/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)],
         "statistics": ["/statistics/"],
+        # The API, with the same filters, entries and words as the pages above.
+        "api_list_1_filter": [
+            f"/api/v1/enterprises/?{rng.choice(choose)()}" for _ in range(SAMPLES)
+        ],
+        "api_list_4_filters": [
+            "/api/v1/enterprises/?" + consistent(rng, choose, 4) for _ in range(SAMPLES)
+        ],
+        "api_detail": [f"/api/v1/enterprises/{slug}/" for slug in slugs[:SAMPLES]],
+        "api_search": [
+            f"/api/v1/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)
+        ],
     }
     for name, urls in scenarios.items():
         (out / f"{name}.txt").write_text("\n".join(urls) + "\n")

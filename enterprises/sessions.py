@@ -12,6 +12,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .middleware import API_PATHS
+
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
 # The last-seen time is written at most this often (seconds), not on every request.
@@ -43,6 +45,10 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(API_PATHS):
+            # The API reads no session (its answers are the same for everyone): loading
+            # one here would make every API response vary on cookies.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())

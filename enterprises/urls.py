@@ -34,4 +34,5 @@ urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/suggest", views.suggest, name="search-suggest"),
+    path("developers/api/", views.ApiPageView.as_view(), name="api"),
 ]

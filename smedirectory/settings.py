@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "enterprises.apps.SignInSecurityConfig",
     "enterprises",
     "corrections",
@@ -89,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "enterprises.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS on /api/ only: a preflight is answered here, before limits and sessions.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.limits.ApiRateLimitMiddleware",
     "enterprises.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,15 +229,33 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.DirectorySchema",
     "EXCEPTION_HANDLER": "api.errors.handler",
     "UNAUTHENTICATED_USER": None,
 }
+# Requests a minute one client address may make to the API (see api.limits); 0: no limit.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("DJANGO_API_REQUESTS_PER_MINUTE", "120"))
+# Any site may read the API from a browser (it is public and takes no credentials); no
+# other path answers cross-origin requests.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Headers a cross-origin script may send: what conditional and language-aware reads use.
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Language"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "China Specialized SME Directory API",
     "DESCRIPTION": "Read-only access to the published directory, in Chinese and English.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs' Swagger UI from drf-spectacular-sidecar's vendored files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_common_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TierEnum": "enterprises.models.enterprise.Tier",
         "RecognitionTierEnum": "enterprises.models.recognition.RECOGNITION_TIERS",

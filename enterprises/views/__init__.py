@@ -2,6 +2,7 @@
 and the pages for machines (robots.txt, health)."""
 
 from .base import PAGE_SIZE, PublishedListView, VisibleDetailView, page_not_found
+from .developers import ApiPageView
 from .directory import (
     EnterpriseDetailView,
     EnterpriseListView,
@@ -23,6 +24,7 @@ from .statistics import StatisticsView
 
 __all__ = [
     "PAGE_SIZE",
+    "ApiPageView",
     "EnterpriseDetailView",
     "EnterpriseListView",
     "ExhibitionDetailView",

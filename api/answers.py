@@ -1,0 +1,83 @@
+"""What every API view answers the same way: only reads, messages and "value" fields in the
+language asked for, validators for conditional requests, headers for shared caches."""
+
+import hashlib
+
+from django.http import HttpResponseNotModified, JsonResponse
+from django.utils import translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
+
+from enterprises.caching import request_version
+
+from .language import LANGUAGES, PARAMETER, UnknownLanguage, message_language, requested_language
+
+MAX_AGE = 300
+
+
+def etag_for(request, language):
+    """The validator of a response: the dated content version, the path, the query and the
+    language asked for (Accept-Language is not in the query)."""
+    version = request_version(request)
+    if version is None:
+        return None
+    parts = (str(version), request.path, request.META.get("QUERY_STRING", ""), language or "")
+    return quote_etag(hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest())
+
+
+def etag_matches(header, etag):
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return etag in candidates
+
+
+class Answering:
+    """A read-only API view: GET and HEAD (a CORS preflight is answered by the CORS
+    middleware before any view), a 304 when the client's copy is current."""
+
+    http_method_names = ["get", "head"]
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            language = requested_language(request)
+        except UnknownLanguage as exc:
+            with translation.override(message_language(request)):
+                response = JsonResponse({"errors": {PARAMETER: [exc.message()]}}, status=400)
+            add_never_cache_headers(response)
+            return response
+        request.api_language = language
+        # Messages (refused parameters) in the language the client asks for.
+        with translation.override(language or message_language(request)):
+            response = self.answer(request, language, *args, **kwargs)
+        patch_vary_headers(response, ["Accept-Language"])
+        # Both languages are in every response; "value" fields in the one asked for.
+        response["Content-Language"] = language or ", ".join(LANGUAGES)
+        return response
+
+    def answer(self, request, language, *args, **kwargs):
+        etag = etag_for(request, language)
+        if (
+            etag is not None
+            and request.method in ("GET", "HEAD")
+            and etag_matches(request.headers.get("If-None-Match"), etag)
+        ):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            patch_cache_control(response, public=True, max_age=MAX_AGE)
+            return response
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code in (200, 301):
+            patch_cache_control(response, public=True, max_age=MAX_AGE)
+            if etag is not None and response.status_code == 200:
+                response["ETag"] = etag
+        elif response.status_code == 400:
+            # Endless ways to be wrong: nothing for a cache to keep.
+            add_never_cache_headers(response)
+        return response
