@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import views
+from .changes import ChangeFeedView
 from .errors import not_found
 
 app_name = "api"
@@ -22,6 +23,7 @@ ROUTES = [
 ]
 
 urlpatterns = [path("schema/", SpectacularJSONAPIView.as_view(), name="schema")]
+urlpatterns.append(path("changes/", ChangeFeedView.as_view(), name="changes"))
 for prefix, name, viewset, lookup in ROUTES:
     urlpatterns += [
         path(f"{prefix}/", viewset.as_view(LIST), name=f"{name}-list"),
