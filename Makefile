@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH_ENTERPRISES ?= 1000000
 
-.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import lint format lock vendor clean
+.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import bench-release lint format lock vendor clean
 
 define venv
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
@@ -69,6 +69,9 @@ bench: install-dev messages ## Benchmark at 100,000 enterprises on SQLite and Po
 
 bench-million: install-dev messages ## The same at 1,000,000 enterprises.
 	$(BIN)/python benchmarks/run.py --enterprises 1000000 $(BENCH_ARGS)
+
+bench-release: install-dev messages ## publish_release at 1,000,000 demo enterprises (SQLite; seeded once into var/bench/).
+	$(BIN)/python benchmarks/release.py --enterprises 1000000 --reuse
 
 bench-import: install-dev messages ## Review a 5,000-row official list against 1,000,000 enterprises on SQLite and PostgreSQL.
 	$(BIN)/python benchmarks/import_list.py --enterprises $(BENCH_ENTERPRISES)

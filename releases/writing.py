@@ -2,15 +2,20 @@
 database in keyset batches (no server-side cursor, so PgBouncer in transaction mode is
 fine) and each batch becomes one Parquet row group."""
 
-import csv
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from django.db import connections, models
 
 BATCH = 20_000
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+CSV = pa_csv.WriteOptions(quoting_style="needed")
 
 # Django's field types as a Table Schema type and an Arrow type (a function of the field).
 INTEGER = ("integer", lambda field: pa.int64())
@@ -57,25 +62,44 @@ class WrittenFile:
 
 
 def batches(queryset, names, size=BATCH):
-    """The rows of `queryset` (tuples of `names`), a list per batch, by primary key."""
-    rows = queryset.order_by("pk").values_list("pk", *names)
+    """The rows of `queryset` (tuples of `names`, as the database driver gives them: the
+    conversion happens in Arrow), a list per batch, by primary key."""
+    # A plain QuerySet on the same query: modeltranslation's reorders values_list columns.
+    plain = models.QuerySet(queryset.model, query=queryset.query.chain(), using=queryset.db)
+    rows = plain.order_by("pk").values_list("pk", *names)
     last = None
     while True:
         page = rows.filter(pk__gt=last)[:size] if last is not None else rows[:size]
-        page = list(page)
-        if not page:
+        sql, params = page.query.get_compiler(page.db).as_sql()
+        with connections[page.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not found:
             return
-        last = page[-1][0]
-        yield [row[1:] for row in page]
+        last = found[-1][0]
+        yield [row[1:] for row in found]
 
 
 def record_batch(schema, rows):
-    """Rows as an Arrow batch of `schema`: the one conversion both files and the delta use."""
+    """Rows as an Arrow batch of `schema`: the one conversion both files and the delta use.
+    Each column is read as the driver gave it (SQLite's text dates, 0/1 booleans) and cast;
+    times without a zone are UTC, as Django stores them."""
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     return pa.RecordBatch.from_arrays(
-        [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
+        [as_type(values, f.type) for values, f in zip(columns, schema, strict=True)],
         schema=schema,
     )
+
+
+def as_type(values, kind):
+    if pa.types.is_decimal(kind):
+        # SQLite gives decimals as floats: rounded to the column's places, as Django does.
+        step = Decimal(1).scaleb(-kind.scale)
+        values = [None if v is None else Decimal(str(v)).quantize(step) for v in values]
+    array = pa.array(values)
+    if pa.types.is_timestamp(kind) and not pa.types.is_timestamp(array.type):
+        array = array.cast(pa.timestamp("us"))
+    return array.cast(kind)
 
 
 def csv_value(value):
@@ -86,26 +110,38 @@ def csv_value(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.strftime(TIME_FORMAT.replace("%S", "%S.%f"))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
 
 
+def as_text_times(batch):
+    """The batch with its times as the CSV writes them (Arrow prints seconds with their
+    fraction under %S)."""
+    return pa.RecordBatch.from_arrays(
+        [
+            pc.strftime(column, TIME_FORMAT) if pa.types.is_timestamp(column.type) else column
+            for column in batch.columns
+        ],
+        names=batch.schema.names,
+    )
+
+
 def write_table(table, directory, include_demo=False):
     """Write `table` as <name>.csv and <name>.parquet in `directory`; returns the row count."""
     schema = arrow_schema(table)
+    text_schema = as_text_times(record_batch(schema, [])).schema
     names = [column.name for column in table.columns]
     count = 0
     with (
-        open(directory / f"{table.name}.csv", "w", newline="", encoding="utf-8") as text,
+        pa_csv.CSVWriter(directory / f"{table.name}.csv", text_schema, write_options=CSV) as text,
         pq.ParquetWriter(directory / f"{table.name}.parquet", schema) as parquet,
     ):
-        out = csv.writer(text, lineterminator="\n")
-        out.writerow(names)
         for rows in batches(table.queryset(include_demo), names):
-            parquet.write_batch(record_batch(schema, rows))
-            out.writerows([csv_value(value) for value in row] for row in rows)
+            batch = record_batch(schema, rows)
+            parquet.write_batch(batch)
+            text.write_batch(as_text_times(batch))
             count += len(rows)
         if not count:
             parquet.write_batch(record_batch(schema, []))
