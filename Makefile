@@ -16,7 +16,7 @@ PORT ?= 8000
 BENCH_ENTERPRISES ?= 1000000
 BENCH_FEEDS_ENTERPRISES ?= 100000
 
-.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import bench-feeds lint format lock vendor clean
+.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import bench-feeds bench-release lint format lock vendor clean
 
 define venv
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
@@ -76,6 +76,8 @@ bench-feeds: install-dev messages ## Time the sitemap files and feeds at 100,000
 	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS bench_feeds" -c "CREATE DATABASE bench_feeds"
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_feeds \
 		$(BIN)/python benchmarks/feeds_sitemaps.py --enterprises $(BENCH_FEEDS_ENTERPRISES)
+bench-release: install-dev messages ## publish_release at 1,000,000 demo enterprises (SQLite; seeded once into var/bench/).
+	$(BIN)/python benchmarks/release.py --enterprises 1000000 --reuse
 
 bench-import: install-dev messages ## Review a 5,000-row official list against 1,000,000 enterprises on SQLite and PostgreSQL.
 	$(BIN)/python benchmarks/import_list.py --enterprises $(BENCH_ENTERPRISES)

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from . import views
+from .changes import ChangeFeedView
 from .docs import DocsView
 from .errors import not_found
 from .search import SearchView
@@ -26,6 +27,7 @@ ROUTES = [
 urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("search/", SearchView.as_view(), name="search"),
 ]
 for prefix, name, viewset, lookup in ROUTES:

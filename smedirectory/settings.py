@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "enterprises",
     "corrections",
     "api",
+    "releases",
 ]
 
 MIDDLEWARE = [
@@ -295,8 +296,21 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded images are served by Django itself unless a web server in front does it
 # (set DJANGO_SERVE_MEDIA=0 there). Stored names are random, and only cleaned images are kept.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
+# Data releases (publish_release): written here, served by the /data/ pages. Any Django
+# storage will do (django-storages for object storage); a local one gets each release by a
+# single rename.
+RELEASES_ROOT = Path(os.environ.get("DJANGO_RELEASES_ROOT", VAR_DIR / "releases"))
+RELEASE_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "releases": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": RELEASES_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

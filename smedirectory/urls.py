@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("enterprises.urls")),
     path("", include("corrections.urls")),
+    path("", include("releases.urls")),
     prefix_default_language=False,
 )
 
