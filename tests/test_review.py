@@ -47,6 +47,18 @@ def edit(client, obj, **changes):
     return client.post(url, change_form_data(page, **changes))
 
 
+def propose_a_logo(editor_client):
+    """A public enterprise whose editor uploads a logo (kept as a proposal)."""
+    firm = EnterpriseFactory()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (0, 90, 200)).save(out, "PNG")
+    url = admin_url(Enterprise, "change", firm.pk)
+    data = change_form_data(editor_client.get(url))
+    data["logo"] = SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
+    editor_client.post(url, data)
+    return firm
+
+
 def revision_url(revision):
     return reverse("admin:enterprises_revision_change", args=[revision.pk])
 
@@ -265,13 +277,7 @@ class TestEditorsPropose:
     def test_a_logo_for_a_public_enterprise_is_kept_until_approved(
         self, editor_client, publisher_client
     ):
-        firm = EnterpriseFactory()
-        out = io.BytesIO()
-        Image.new("RGB", (64, 64), (0, 90, 200)).save(out, "PNG")
-        url = admin_url(Enterprise, "change", firm.pk)
-        data = change_form_data(editor_client.get(url))
-        data["logo"] = SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
-        editor_client.post(url, data)
+        firm = propose_a_logo(editor_client)
         firm.refresh_from_db()
         assert not firm.logo
         revision = Revision.objects.get()
@@ -282,13 +288,7 @@ class TestEditorsPropose:
         assert firm.logo.name in stored and firm.logo_thumbnail.name in stored
 
     def test_a_rejected_logo_is_removed_from_storage(self, editor_client, publisher_client):
-        firm = EnterpriseFactory()
-        out = io.BytesIO()
-        Image.new("RGB", (64, 64), (0, 90, 200)).save(out, "PNG")
-        url = admin_url(Enterprise, "change", firm.pk)
-        data = change_form_data(editor_client.get(url))
-        data["logo"] = SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
-        editor_client.post(url, data)
+        propose_a_logo(editor_client)
         revision = Revision.objects.get()
         publisher_client.post(revision_url(revision), {"_reject": "1"})
         assert not any(default_storage.exists(name) for name in revision.proposal["files"])

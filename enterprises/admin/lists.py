@@ -102,26 +102,13 @@ class ListUploadForm(forms.Form):
         )
 
 
-def target_of(pending):
-    return Target(
-        source=pending.source,
-        tier=pending.tier,
-        level=pending.level,
-        year=pending.year,
-        batch=pending.batch,
-        stage=pending.stage,
-        notice_number=pending.notice_number,
-        notice_date=pending.notice_date,
-    )
-
-
 def review_of(pending):
     list_file = ListFile(
         pending.file_format,
         [tuple(column) for column in pending.columns],
         [ListRow.from_json(row) for row in pending.rows],
     )
-    return review(list_file, target_of(pending))
+    return review(list_file, Target.of(pending))
 
 
 class ListImportMixin:

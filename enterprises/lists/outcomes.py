@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
@@ -95,18 +95,19 @@ class Target:
     notice_number: str = ""
     notice_date: datetime.date | None = None
 
+    @classmethod
+    def of(cls, entry):
+        """The target `entry` holds under the same names (a pending list import)."""
+        return cls(**{name: getattr(entry, name) for name in cls.names()})
+
+    @classmethod
+    def names(cls):
+        """The target's facts, named as a Recognition's fields."""
+        return [item.name for item in fields(cls)]
+
     def recognition(self, enterprise_id):
-        return Recognition(
-            enterprise_id=enterprise_id,
-            source=self.source,
-            tier=self.tier,
-            level=self.level,
-            year=self.year,
-            batch=self.batch,
-            stage=self.stage,
-            notice_number=self.notice_number,
-            notice_date=self.notice_date,
-        )
+        facts = {name: getattr(self, name) for name in self.names()}
+        return Recognition(enterprise_id=enterprise_id, **facts)
 
     def check(self):
         """The target as a recognition would validate it (a national tier is national), or

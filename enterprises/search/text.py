@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import rjieba
 import snowballstemmer
@@ -71,7 +72,7 @@ def bigrams(run):
 
 def document_tokens(*texts):
     """The tokens of some texts, for indexing."""
-    return [token for text in texts if text for token in text_tokens(text)]
+    return list(chain.from_iterable(map(text_tokens, filter(None, texts))))
 
 
 # Bounded caches: words, places, labels and an enterprise's name (in each of its products)
@@ -109,23 +110,25 @@ def syllable_tokens(syllables):
     """Each syllable, the syllables joined from each one onwards, and the same for initials:
     zhong xing -> zhong, xing, zhongxing, zx, xing, x."""
     syllables = [s for s in syllables if s.isalpha()][:24]
-    tokens = list(syllables)
-    for start in range(len(syllables)):
-        tokens.append("".join(syllables[start:]))
-        tokens.append("".join(s[0] for s in syllables[start:]))
-    return tokens
+    # The joins from each syllable onwards, built from the last one back (each is the
+    # next one with one syllable in front), then put in the order of their first syllable.
+    joined, full, initials = [], "", ""
+    for syllable in reversed(syllables):
+        full, initials = syllable + full, syllable[0] + initials
+        joined += (initials, full)
+    return syllables + joined[::-1]
 
 
 def pinyin_tokens(*texts):
     """Pinyin forms of the Chinese in some texts (names); see syllable_tokens()."""
-    return [token for text in texts if text for token in text_pinyin_tokens(text)]
+    return list(chain.from_iterable(map(text_pinyin_tokens, filter(None, texts))))
 
 
 @lru_cache(maxsize=8192)
 def text_pinyin_tokens(text):
     runs = RUNS.findall(normalize(text))
     return tuple(
-        token for chinese, _other in runs if chinese for token in run_syllable_tokens(chinese)
+        chain.from_iterable(run_syllable_tokens(chinese) for chinese, _ in runs if chinese)
     )
 
 
