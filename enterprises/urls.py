@@ -1,26 +1,48 @@
 from django.urls import path
 
 from . import views
+from .downloads.views import SearchDownloadView, list_download
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+    # A download's name has a dot, which no slug has: it never hides an entry's page.
+    path(
+        "enterprises/download.<str:extension>",
+        list_download(views.EnterpriseListView),
+        name="enterprise-download",
+    ),
     path(
         "enterprises/<slug:slug>/",
         views.EnterpriseDetailView.as_view(),
         name="enterprise-detail",
     ),
     path("products/", views.ProductListView.as_view(), name="product-list"),
+    path(
+        "products/download.<str:extension>",
+        list_download(views.ProductListView),
+        name="product-download",
+    ),
     path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product-detail"),
     path("exhibitions/", views.ExhibitionListView.as_view(), name="exhibition-list"),
+    path(
+        "exhibitions/download.<str:extension>",
+        list_download(views.ExhibitionListView),
+        name="exhibition-download",
+    ),
     path(
         "exhibitions/<slug:slug>/",
         views.ExhibitionDetailView.as_view(),
         name="exhibition-detail",
     ),
     path("policies/", views.PolicyListView.as_view(), name="policy-list"),
+    path(
+        "policies/download.<str:extension>",
+        list_download(views.PolicyListView),
+        name="policy-download",
+    ),
     path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="policy-detail"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),
@@ -28,5 +50,8 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path(
+        "search/download.<str:extension>", SearchDownloadView.as_view(), name="search-download"
+    ),
     path("search/suggest", views.suggest, name="search-suggest"),
 ]

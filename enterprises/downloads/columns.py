@@ -1,0 +1,171 @@
+"""The columns of each kind's download: a stable machine name (the JSON key, and the header
+with `?columns=machine`), a header in the reader's language, and how to read the value.
+
+Values are written in the language of the page (names, and the labels of choices such as a
+tier or a region); beside each translated choice is its stable code, so that a table read
+by a program does not depend on the language it was downloaded in.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from ..i18n import translated_value
+
+# Between the values of one cell that holds several (the sources of a row).
+SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    read: object  # row -> value (text, number, date, or None)
+
+
+def text(field):
+    """A translated field, in the reader's language (else the other one)."""
+    return lambda row: translated_value(row, field)[0]
+
+
+def related_text(relation, field):
+    def read(row):
+        related = getattr(row, relation)
+        return translated_value(related, field)[0] if related is not None else ""
+
+    return read
+
+
+def related_code(relation, field):
+    def read(row):
+        related = getattr(row, relation)
+        return getattr(related, field) if related is not None else ""
+
+    return read
+
+
+def choice(field):
+    """A choice's label in the reader's language ("" when not stated)."""
+    return lambda row: getattr(row, f"get_{field}_display")() if getattr(row, field) else ""
+
+
+def plain(field):
+    return lambda row: getattr(row, field)
+
+
+def page_url(request):
+    return lambda row: request.build_absolute_uri(row.get_absolute_url())
+
+
+def listed(row):
+    if row.listed is None:
+        return ""
+    return str(_("Listed") if row.listed else _("Not listed"))
+
+
+def source_columns():
+    """The sources a row's facts come from: their keys, titles and web addresses."""
+
+    def joined(attribute):
+        def read(row):
+            return SEPARATOR.join(
+                str(getattr(source, attribute) or "") for source in row.sources.all()
+            )
+
+        return read
+
+    def titles(row):
+        return SEPARATOR.join(translated_value(s, "title")[0] for s in row.sources.all())
+
+    return [
+        Column("source_slugs", _("Source keys"), joined("slug")),
+        Column("source_titles", _("Source titles"), titles),
+        Column("source_urls", _("Source addresses"), joined("url")),
+    ]
+
+
+def enterprise_columns(request):
+    return [
+        Column("slug", _("Key"), plain("slug")),
+        Column("name", _("Name"), text("name")),
+        Column("credit_code", _("Unified social credit code"), plain("credit_code")),
+        Column("region", _("Region"), related_text("region", "name")),
+        Column("region_slug", _("Region key"), related_code("region", "slug")),
+        Column("city", _("City"), text("city")),
+        Column("industry", _("Industry"), related_text("industry", "name")),
+        Column("industry_code", _("Industry code"), related_code("industry", "code")),
+        Column("tier", _("Tier"), choice("tier")),
+        Column("tier_code", _("Tier code"), plain("tier")),
+        Column("founded_year", _("Founded"), plain("founded_year")),
+        Column("size", _("Size"), choice("size")),
+        Column("listed", _("Listed"), listed),
+        Column("exchange", _("Exchange"), choice("exchange")),
+        Column("ticker", _("Ticker"), plain("ticker")),
+        Column("website", _("Website"), plain("website")),
+        Column("url", _("Page"), page_url(request)),
+        *source_columns(),
+    ]
+
+
+def product_columns(request):
+    return [
+        Column("slug", _("Key"), plain("slug")),
+        Column("name", _("Name"), text("name")),
+        Column("category", _("Category"), text("category")),
+        Column("enterprise", _("Enterprise"), related_text("enterprise", "name")),
+        Column("enterprise_slug", _("Enterprise key"), related_code("enterprise", "slug")),
+        Column("region", _("Region"), lambda row: related_text("region", "name")(row.enterprise)),
+        Column("tier", _("Tier of the maker"), lambda row: choice("tier")(row.enterprise)),
+        Column("summary", _("Summary"), text("summary")),
+        Column("url", _("Page"), page_url(request)),
+        *source_columns(),
+    ]
+
+
+def exhibition_columns(request):
+    return [
+        Column("slug", _("Key"), plain("slug")),
+        Column("name", _("Name"), text("name")),
+        Column("year", _("Year"), plain("year")),
+        Column("start_date", _("Start date"), plain("start_date")),
+        Column("end_date", _("End date"), plain("end_date")),
+        Column("city", _("City"), text("city")),
+        Column("region", _("Region"), related_text("region", "name")),
+        Column("region_slug", _("Region key"), related_code("region", "slug")),
+        Column("organiser", _("Organiser"), text("organiser")),
+        Column("exhibitor_count", _("Number of exhibitors"), plain("exhibitor_count")),
+        Column("website", _("Website"), plain("website")),
+        Column("url", _("Page"), page_url(request)),
+        *source_columns(),
+    ]
+
+
+def policy_columns(request):
+    return [
+        Column("slug", _("Key"), plain("slug")),
+        Column("title", _("Title"), text("title")),
+        Column("authority", _("Issuing authority"), text("authority")),
+        Column("document_number", _("Document number"), plain("document_number")),
+        Column("scope", _("Scope"), choice("scope")),
+        Column("region", _("Region"), related_text("region", "name")),
+        Column("region_slug", _("Region key"), related_code("region", "slug")),
+        Column("issued_on", _("Issued on"), plain("issued_on")),
+        Column("period_start", _("Period from"), plain("period_start")),
+        Column("period_end", _("Period to"), plain("period_end")),
+        Column("stage", _("Stage"), choice("stage")),
+        Column("url", _("Page"), page_url(request)),
+        *source_columns(),
+    ]
+
+
+# {model label: the columns of its download, given the request (for absolute page URLs)}.
+COLUMNS = {
+    "enterprises.enterprise": enterprise_columns,
+    "enterprises.product": product_columns,
+    "enterprises.exhibition": exhibition_columns,
+    "enterprises.policyinitiative": policy_columns,
+}
+
+
+def columns_for(model, request):
+    return COLUMNS[model._meta.label_lower](request)
