@@ -50,8 +50,6 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path(
-        "search/download.<str:extension>", SearchDownloadView.as_view(), name="search-download"
-    ),
+    path("search/download.<str:extension>", SearchDownloadView.as_view(), name="search-download"),
     path("search/suggest", views.suggest, name="search-suggest"),
 ]

@@ -177,6 +177,13 @@ def test_a_search_download_needs_a_search_and_a_kind(client, db, query):
     assert client.get(f"/en/search/download.csv?{query}").status_code == 400
 
 
+@pytest.mark.parametrize("value", ["bogus", "MACHINE", "x" * 5000])
+def test_an_unknown_column_form_is_a_400(client, db, value):
+    response = client.get(f"/en/enterprises/download.csv?columns={value}")
+    assert response.status_code == 400
+    assert "machine" in response.content.decode()
+
+
 def test_an_unknown_format_is_not_found(client, db):
     assert client.get("/en/enterprises/download.pdf").status_code == 404
 

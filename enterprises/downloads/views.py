@@ -77,6 +77,9 @@ class DownloadView(View):
     def get(self, request, extension):
         if extension not in FORMATS:
             raise Http404(extension)
+        headers = request.GET.get("columns", "labels")
+        if headers not in ("labels", "machine"):
+            return bad_request(request, _("“columns” is either “labels” or “machine”."))
         found = self.rows()
         if isinstance(found, str):
             return bad_request(request, found)
@@ -86,7 +89,7 @@ class DownloadView(View):
             return try_later(request, wait)
         content_type, write = FORMATS[extension]
         columns = columns_for(model, request)
-        machine = request.GET.get("columns") == "machine"
+        machine = headers == "machine"
         arguments = (title,) if extension == "xlsx" else ()
         chunks = write(columns, row_batches, machine, *arguments)
         response = StreamingHttpResponse(
