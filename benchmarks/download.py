@@ -128,10 +128,9 @@ def worker_of(server):
 
 def measure(server, port):
     base = f"http://127.0.0.1:{port}"
-    # Warm the worker (imports, first queries) with a page and a small download.
-    for path in ("/en/enterprises/", "/en/enterprises/download.csv?tier=champion"):
-        with urllib.request.urlopen(base + path, timeout=600) as response:
-            response.read()
+    # Warm the worker (imports, first queries) with a small download.
+    with urllib.request.urlopen(base + "/en/enterprises/download.csv?tier=champion") as response:
+        response.read()
     worker = worker_of(server)
     idle = rss_mb(worker)
     peak, done = [idle], threading.Event()

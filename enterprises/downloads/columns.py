@@ -8,9 +8,11 @@ by a program does not depend on the language it was downloaded in.
 
 from dataclasses import dataclass
 
+from django.db.models import TextField
 from django.utils.translation import gettext_lazy as _
 
 from ..i18n import translated_value
+from ..models import Enterprise, Industry, Region
 
 # Between the values of one cell that holds several (the sources of a row).
 SEPARATOR = " | "
@@ -26,6 +28,22 @@ class Column:
 def text(field):
     """A translated field, in the reader's language (else the other one)."""
     return lambda row: translated_value(row, field)[0]
+
+
+def reference(model, field, translated=True):
+    """A field of a small reference table (regions, industries), read once per download
+    rather than joined into every row: {pk: value}."""
+    values = {}
+
+    def read(row):
+        if not values:
+            values.update(
+                (obj.pk, translated_value(obj, field)[0] if translated else getattr(obj, field))
+                for obj in model.objects.all()
+            )
+        return values.get(getattr(row, f"{model._meta.model_name}_id"), "")
+
+    return read
 
 
 def related_text(relation, field):
@@ -44,9 +62,11 @@ def related_code(relation, field):
     return read
 
 
-def choice(field):
-    """A choice's label in the reader's language ("" when not stated)."""
-    return lambda row: getattr(row, f"get_{field}_display")() if getattr(row, field) else ""
+def choice(model, field):
+    """A choice's label in the reader's language ("" when not stated), from a table made
+    once per download (get_FOO_display() costs more than the rest of the row)."""
+    labels = {value: str(label) for value, label in model._meta.get_field(field).choices}
+    return lambda row: labels.get(getattr(row, field), "")
 
 
 def plain(field):
@@ -72,23 +92,16 @@ def listed(row):
 
 
 def source_columns():
-    """The sources a row's facts come from: their keys, titles and web addresses."""
+    """The sources a row's facts come from (read by writing.attach_sources): their keys,
+    titles and web addresses."""
 
-    def joined(attribute):
-        def read(row):
-            return SEPARATOR.join(
-                str(getattr(source, attribute) or "") for source in row.sources.all()
-            )
-
-        return read
-
-    def titles(row):
-        return SEPARATOR.join(translated_value(s, "title")[0] for s in row.sources.all())
+    def joined(position):
+        return lambda row: SEPARATOR.join(source[position] for source in row.download_sources)
 
     return [
-        Column("source_slugs", _("Source keys"), joined("slug")),
-        Column("source_titles", _("Source titles"), titles),
-        Column("source_urls", _("Source addresses"), joined("url")),
+        Column("source_slugs", _("Source keys"), joined(0)),
+        Column("source_titles", _("Source titles"), joined(1)),
+        Column("source_urls", _("Source addresses"), joined(2)),
     ]
 
 
@@ -97,17 +110,17 @@ def enterprise_columns(request, model):
         Column("slug", _("Key"), plain("slug")),
         Column("name", _("Name"), text("name")),
         Column("credit_code", _("Unified social credit code"), plain("credit_code")),
-        Column("region", _("Region"), related_text("region", "name")),
-        Column("region_slug", _("Region key"), related_code("region", "slug")),
+        Column("region", _("Region"), reference(Region, "name")),
+        Column("region_slug", _("Region key"), reference(Region, "slug", translated=False)),
         Column("city", _("City"), text("city")),
-        Column("industry", _("Industry"), related_text("industry", "name")),
-        Column("industry_code", _("Industry code"), related_code("industry", "code")),
-        Column("tier", _("Tier"), choice("tier")),
+        Column("industry", _("Industry"), reference(Industry, "name")),
+        Column("industry_code", _("Industry code"), reference(Industry, "code", translated=False)),
+        Column("tier", _("Tier"), choice(model, "tier")),
         Column("tier_code", _("Tier code"), plain("tier")),
         Column("founded_year", _("Founded"), plain("founded_year")),
-        Column("size", _("Size"), choice("size")),
+        Column("size", _("Size"), choice(model, "size")),
         Column("listed", _("Listed"), listed),
-        Column("exchange", _("Exchange"), choice("exchange")),
+        Column("exchange", _("Exchange"), choice(model, "exchange")),
         Column("ticker", _("Ticker"), plain("ticker")),
         Column("website", _("Website"), plain("website")),
         Column("url", _("Page"), page_url(request, model)),
@@ -116,6 +129,7 @@ def enterprise_columns(request, model):
 
 
 def product_columns(request, model):
+    maker_tier = choice(Enterprise, "tier")
     return [
         Column("slug", _("Key"), plain("slug")),
         Column("name", _("Name"), text("name")),
@@ -123,7 +137,7 @@ def product_columns(request, model):
         Column("enterprise", _("Enterprise"), related_text("enterprise", "name")),
         Column("enterprise_slug", _("Enterprise key"), related_code("enterprise", "slug")),
         Column("region", _("Region"), lambda row: related_text("region", "name")(row.enterprise)),
-        Column("tier", _("Tier of the maker"), lambda row: choice("tier")(row.enterprise)),
+        Column("tier", _("Tier of the maker"), lambda row: maker_tier(row.enterprise)),
         Column("summary", _("Summary"), text("summary")),
         Column("url", _("Page"), page_url(request, model)),
         *source_columns(),
@@ -154,13 +168,13 @@ def policy_columns(request, model):
         Column("title", _("Title"), text("title")),
         Column("authority", _("Issuing authority"), text("authority")),
         Column("document_number", _("Document number"), plain("document_number")),
-        Column("scope", _("Scope"), choice("scope")),
+        Column("scope", _("Scope"), choice(model, "scope")),
         Column("region", _("Region"), related_text("region", "name")),
         Column("region_slug", _("Region key"), related_code("region", "slug")),
         Column("issued_on", _("Issued on"), plain("issued_on")),
         Column("period_start", _("Period from"), plain("period_start")),
         Column("period_end", _("Period to"), plain("period_end")),
-        Column("stage", _("Stage"), choice("stage")),
+        Column("stage", _("Stage"), choice(model, "stage")),
         Column("url", _("Page"), page_url(request, model)),
         *source_columns(),
     ]
@@ -174,6 +188,29 @@ COLUMNS = {
     "enterprises.exhibition": exhibition_columns,
     "enterprises.policyinitiative": policy_columns,
 }
+
+
+# {model label: the related rows each row is read with}; regions and industries of
+# enterprises come from `reference` instead.
+RELATED = {
+    "enterprises.enterprise": (),
+    "enterprises.product": ("enterprise",),
+    "enterprises.exhibition": ("region",),
+    "enterprises.policyinitiative": ("region",),
+}
+
+
+def prepared(queryset):
+    """The list's rows as a download reads them: with the related rows its columns read,
+    and without the long texts no column shows (descriptions, search documents)."""
+    model = queryset.model
+    heavy = [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, TextField) or field.name.startswith("search_")
+    ]
+    related = RELATED[model._meta.label_lower]
+    return queryset.select_related(None).select_related(*related).defer(*heavy)
 
 
 def columns_for(model, request):

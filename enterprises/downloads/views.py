@@ -18,7 +18,7 @@ from django.views import View
 
 from ..search import engine as search
 from . import limits, writing
-from .columns import columns_for
+from .columns import columns_for, prepared
 
 # {extension: (content type, writer)}
 FORMATS = {
@@ -140,7 +140,7 @@ class ListDownloadView(DownloadView):
         filterset = page.get_filterset(page.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return form_errors(filterset.form)
-        batches = writing.batches(filterset.qs)
+        batches = writing.batches(prepared(filterset.qs))
         return page.model, batches, str(page.heading), self.list_view.section
 
 
@@ -172,5 +172,5 @@ class SearchDownloadView(DownloadView):
         found = search.find(query)
         listed = found.listed(kind)
         # At most RANK_WINDOW rows, ranked together: one batch.
-        batches = writing.whole(listed.queryset[: listed.count()])
+        batches = writing.whole(prepared(listed.queryset)[: listed.count()])
         return kind.model, batches, f"{_('Search')} – {kind.label}", f"search-{kind.key}"
