@@ -16,7 +16,7 @@ PORT ?= 8000
 BENCH_ENTERPRISES ?= 1000000
 BENCH_FEEDS_ENTERPRISES ?= 100000
 
-.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import bench-feeds bench-release lint format lock vendor clean
+.PHONY: install install-dev messages setup run dev test test-postgres bench bench-million bench-import bench-feeds bench-release bench-download lint format lock vendor clean
 
 define venv
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (python3.11, python3.12, python3.13 or python3)."; exit 1; }
@@ -84,6 +84,12 @@ bench-import: install-dev messages ## Review a 5,000-row official list against 1
 	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS bench_list" -c "CREATE DATABASE bench_list"
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_list \
 		$(BIN)/python benchmarks/import_list.py --enterprises $(BENCH_ENTERPRISES)
+
+bench-download: install-dev messages ## Download the whole enterprise list as CSV at 1,000,000 enterprises through gunicorn, on SQLite and PostgreSQL.
+	$(BIN)/python benchmarks/download.py --enterprises $(BENCH_ENTERPRISES) --reuse
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS bench_download" -c "CREATE DATABASE bench_download"
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_download \
+		$(BIN)/python benchmarks/download.py --enterprises $(BENCH_ENTERPRISES)
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -216,6 +216,11 @@ CORRECTIONS_PER_CLIENT_PER_HOUR = int(
 )
 CORRECTIONS_PER_HOUR = int(os.environ.get("DJANGO_CORRECTIONS_PER_HOUR", "200"))
 
+# Downloads of lists (see enterprises.downloads.limits): how many one client address may run
+# at once, and start an hour.
+DOWNLOADS_PER_CLIENT_AT_ONCE = int(os.environ.get("DJANGO_DOWNLOADS_PER_CLIENT_AT_ONCE", "2"))
+DOWNLOADS_PER_CLIENT_PER_HOUR = int(os.environ.get("DJANGO_DOWNLOADS_PER_CLIENT_PER_HOUR", "30"))
+
 # Reverse proxies whose client-address header is believed (addresses or networks), and
 # that header; without a trusted proxy the address of the connection is the client's.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])

@@ -60,6 +60,8 @@ class PublishedListView(FilterView):
     heading = None
     section = None
     url_name = None
+    # The URL name of the download of the list (enterprises.downloads), if it has one.
+    download_url_name = None
 
     @classmethod
     def query_parameters(cls):

@@ -50,6 +50,7 @@ class EnterpriseListView(PublishedListView):
     heading = _("Enterprises")
     section = "enterprises"
     url_name = "enterprises:enterprise-list"
+    download_url_name = "enterprises:enterprise-download"
     model = Enterprise
     filterset_class = EnterpriseFilter
 
@@ -103,6 +104,7 @@ class ProductListView(PublishedListView):
     heading = _("Products")
     section = "products"
     url_name = "enterprises:product-list"
+    download_url_name = "enterprises:product-download"
     model = Product
     filterset_class = ProductFilter
 
@@ -133,6 +135,7 @@ class ExhibitionListView(PublishedListView):
     heading = _("Exhibitions")
     section = "exhibitions"
     url_name = "enterprises:exhibition-list"
+    download_url_name = "enterprises:exhibition-download"
     model = Exhibition
     filterset_class = ExhibitionFilter
 
@@ -170,6 +173,7 @@ class PolicyListView(PublishedListView):
     heading = _("Policies")
     section = "policies"
     url_name = "enterprises:policy-list"
+    download_url_name = "enterprises:policy-download"
     model = PolicyInitiative
     filterset_class = PolicyFilter
     template_name = "enterprises/policy_filter.html"
