@@ -30,7 +30,7 @@ from enterprises.models import Status
 from releases.tables import TABLES_BY_NAME
 from releases.writing import csv_value
 
-from .errors import in_reader_language
+from .language import message_language
 from .pagination import bad_parameter
 
 DEFAULT_PAGE_SIZE = 50
@@ -256,7 +256,7 @@ class ChangeFeedView(APIView):
         responses=ChangePageSerializer,
     )
     def get(self, request):
-        with translation.override(in_reader_language(request)):
+        with translation.override(message_language(request)):
             position = self.position(request.query_params)
             size = page_size(request.query_params.get("page_size"))
         events, position = read_feed(position, size)
