@@ -29,6 +29,11 @@ def requested_language(request):
         if code not in LANGUAGES:
             raise UnknownLanguage(asked)
         return code
+    return accepted_language(request)
+
+
+def accepted_language(request):
+    """The first site language in Accept-Language, or None."""
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     if not header:
         return None
@@ -41,8 +46,9 @@ def requested_language(request):
 
 
 def message_language(request):
-    """The language of messages: the one asked for, else the default."""
+    """The language of messages: the one asked for, else the one Accept-Language prefers
+    (which also tells why a `?lang=` was refused), else the default."""
     try:
         return requested_language(request) or settings.LANGUAGE_CODE
     except UnknownLanguage:
-        return settings.LANGUAGE_CODE
+        return accepted_language(request) or settings.LANGUAGE_CODE

@@ -6,6 +6,23 @@ from django.test.utils import override_settings
 from enterprises.loading import load_directory, shared_fixture_paths
 
 
+def flushes_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database (transactional ones, the browser's live server) run
+    last: the rows the migrations create (the staff groups, the content version) are gone
+    after them. pytest-django orders them so, but a later plugin may reorder the items."""
+    result = yield
+    items.sort(key=flushes_the_database)
+    return result
+
+
 @pytest.fixture(autouse=True, scope="session")
 def test_environment(tmp_path_factory):
     """Plain HTTP, and templates rendered without running collectstatic first."""
