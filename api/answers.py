@@ -1,9 +1,11 @@
 """What every API view answers the same way: only reads, messages and "value" fields in the
-language asked for, validators for conditional requests, headers for shared caches."""
+language asked for, validators for conditional requests, answers kept in the cache under
+their validator, headers for shared caches."""
 
 import hashlib
 
-from django.http import HttpResponseNotModified, JsonResponse
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -12,7 +14,7 @@ from django.utils.cache import (
     quote_etag,
 )
 
-from enterprises.caching import request_version
+from enterprises.caching import PAGE_TIMEOUT, request_version
 
 from .language import LANGUAGES, PARAMETER, UnknownLanguage, message_language, requested_language
 
@@ -27,6 +29,11 @@ def etag_for(request, language):
         return None
     parts = (str(version), request.path, request.META.get("QUERY_STRING", ""), language or "")
     return quote_etag(hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest())
+
+
+def answer_key(request, etag):
+    text = "\x1f".join((request.get_host(), etag))
+    return "directory:api:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def etag_matches(header, etag):
@@ -63,16 +70,37 @@ class Answering:
 
     def answer(self, request, language, *args, **kwargs):
         etag = etag_for(request, language)
-        if (
-            etag is not None
-            and request.method in ("GET", "HEAD")
-            and etag_matches(request.headers.get("If-None-Match"), etag)
-        ):
+        if etag is None or request.method not in ("GET", "HEAD"):
+            return self.fresh(request, None, *args, **kwargs)
+        if etag_matches(request.headers.get("If-None-Match"), etag):
             response = HttpResponseNotModified()
             response["ETag"] = etag
             patch_cache_control(response, public=True, max_age=MAX_AGE)
             return response
+        # The validator names the content version, path, query and language: the answer
+        # kept under it (and the host its links name) is current by construction.
+        key = answer_key(request, etag)
+        entry = cache.get(key)
+        if entry is not None:
+            status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for header, value in headers:
+                response[header] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = self.fresh(request, etag, *args, **kwargs)
+        if response.status_code in (200, 301) and not response.streaming:
+            # Only answers that exist are kept (no refusals, no 404s), and the cache's own
+            # limit (LRU eviction) bounds their storage, as for the HTML pages.
+            entry = (response.status_code, list(response.items()), response.content)
+            cache.set(key, entry, PAGE_TIMEOUT)
+            response["X-Cache"] = "miss"
+        return response
+
+    def fresh(self, request, etag, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
         if response.status_code in (200, 301):
             patch_cache_control(response, public=True, max_age=MAX_AGE)
             if etag is not None and response.status_code == 200:

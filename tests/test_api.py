@@ -400,7 +400,7 @@ class TestConditionalRequests:
         response = visitor.get("/api/v1/enterprises/?region=liaoning")
         assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
         etag = response["ETag"]
-        assert "X-Cache" not in response  # the page cache leaves the API alone
+        assert response["X-Cache"] == "miss"  # kept for the next client
         with django_assert_num_queries(1):  # the content version
             again = visitor.get("/api/v1/enterprises/?region=liaoning", HTTP_IF_NONE_MATCH=etag)
         assert again.status_code == 304 and again["ETag"] == etag
@@ -419,6 +419,33 @@ class TestConditionalRequests:
     def test_a_refused_query_has_no_etag(self, directory):
         response = Client().get("/api/v1/enterprises/?tier=x")
         assert response.status_code == 400 and "ETag" not in response
+
+    def test_an_answer_is_kept_under_its_validator(self, directory, django_assert_num_queries):
+        url = "/api/v1/enterprises/?page_size=1"
+        first = Client().get(url)
+        assert first["X-Cache"] == "miss"
+        with django_assert_num_queries(1):  # the content version only
+            again = Client().get(url)
+        assert again["X-Cache"] == "hit" and again.content == first.content
+        assert again["ETag"] == first["ETag"]
+        assert again["Content-Language"] == first["Content-Language"]
+        assert again["Cache-Control"] == first["Cache-Control"]
+        # Another language, host or content version is another answer.
+        assert Client().get(url + "&lang=en")["X-Cache"] == "miss"
+        elsewhere = Client().get(url, HTTP_HOST="127.0.0.1")
+        assert elsewhere["X-Cache"] == "miss"
+        assert "127.0.0.1" in elsewhere.json()["next"]
+        ContentVersion.objects.filter(pk=1).update(value=8)
+        newer = Client().get(url)
+        assert newer["X-Cache"] == "miss" and newer["ETag"] != first["ETag"]
+
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/enterprises/?tier=x", "/api/v1/enterprises/no-such-firm/"]
+    )
+    def test_refusals_and_missing_entries_are_not_kept(self, directory, url):
+        first, again = Client().get(url), Client().get(url)
+        assert first.status_code == again.status_code >= 400
+        assert "X-Cache" not in first and "X-Cache" not in again
 
 
 @pytest.mark.parametrize("kind", LISTS)
