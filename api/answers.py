@@ -13,8 +13,9 @@ from django.utils.cache import (
     patch_vary_headers,
     quote_etag,
 )
+from django.utils.http import http_date, parse_http_date_safe
 
-from enterprises.caching import PAGE_TIMEOUT, request_version
+from enterprises.caching import PAGE_TIMEOUT, request_changed_at, request_version
 
 from .language import LANGUAGES, PARAMETER, UnknownLanguage, message_language, requested_language
 
@@ -34,6 +35,22 @@ def etag_for(request, language):
 def answer_key(request, etag):
     text = "\x1f".join((request.get_host(), etag))
     return "directory:api:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def last_modified(request):
+    """The Last-Modified of every answer to this request, in whole seconds (HTTP dates have
+    no finer unit), or None when not known."""
+    changed = request_changed_at(request)
+    return None if changed is None else int(changed.timestamp())
+
+
+def unmodified_since(request, modified):
+    """If-Modified-Since names a time at or after the last change; it counts only without
+    If-None-Match, which is the exact validator (RFC 9110, 13.2.2)."""
+    if modified is None or "If-None-Match" in request.headers:
+        return False
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and modified <= since
 
 
 def etag_matches(header, etag):
@@ -72,9 +89,14 @@ class Answering:
         etag = etag_for(request, language)
         if etag is None or request.method not in ("GET", "HEAD"):
             return self.fresh(request, None, *args, **kwargs)
-        if etag_matches(request.headers.get("If-None-Match"), etag):
+        modified = last_modified(request)
+        if etag_matches(request.headers.get("If-None-Match"), etag) or unmodified_since(
+            request, modified
+        ):
             response = HttpResponseNotModified()
             response["ETag"] = etag
+            if modified is not None:
+                response["Last-Modified"] = http_date(modified)
             patch_cache_control(response, public=True, max_age=MAX_AGE)
             return response
         # The validator names the content version, path, query and language: the answer
@@ -105,6 +127,9 @@ class Answering:
             patch_cache_control(response, public=True, max_age=MAX_AGE)
             if etag is not None and response.status_code == 200:
                 response["ETag"] = etag
+                modified = last_modified(request)
+                if modified is not None:
+                    response["Last-Modified"] = http_date(modified)
         elif response.status_code == 400:
             # Endless ways to be wrong: nothing for a cache to keep.
             add_never_cache_headers(response)

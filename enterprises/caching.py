@@ -7,6 +7,7 @@ gunicorn worker sees a change at once; the pages themselves live in the cache (R
 process's local memory).
 """
 
+import datetime
 import hashlib
 import time
 
@@ -21,6 +22,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 VERSION_KEY = "directory:content-version"
+CHANGED_KEY = "directory:content-changed-at"
 PAGE_TIMEOUT = 24 * 3600
 
 
@@ -35,19 +37,32 @@ def shared_cache():
 
 def current_version():
     """The content version now (one cache read with Redis, else one indexed query)."""
+    return current_state()[0]
+
+
+def current_state():
+    """(content version, when it was last raised or None), read together: one cache read
+    with Redis, else one indexed query."""
     if shared_cache():
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version
+        found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+        if found.get(VERSION_KEY) is None:
+            # A new or emptied cache: no answer kept before is left, and the content may
+            # have changed at any earlier time, so "now" is the safe change time.
+            now = time.time()
+            cache.add(VERSION_KEY, int(now * 1000), timeout=None)
+            cache.set(CHANGED_KEY, now, timeout=None)
+            found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+        changed = found.get(CHANGED_KEY)
+        if changed is not None:
+            changed = datetime.datetime.fromtimestamp(changed, tz=datetime.UTC)
+        return found.get(VERSION_KEY), changed
     from .models import ContentVersion
 
     try:
-        version = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+        row = ContentVersion.objects.filter(pk=1).values_list("value", "changed_at").first()
     except DatabaseError:
-        return None
-    return version
+        return None, None
+    return row if row is not None else (None, None)
 
 
 def bump_version():
@@ -57,11 +72,13 @@ def bump_version():
             cache.incr(VERSION_KEY)
         except ValueError:
             cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        cache.set(CHANGED_KEY, time.time(), timeout=None)
         return
     from .models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        ContentVersion.objects.update_or_create(pk=1, defaults={"value": 2})
+    now = timezone.now()
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"value": 2, "changed_at": now})
 
 
 def content_changed(using=None):
@@ -105,8 +122,24 @@ def request_version(request):
     if not enabled():
         return None
     if not hasattr(request, "_content_version"):
-        request._content_version = dated(current_version())
+        version, request._content_changed_at = current_state()
+        request._content_version = dated(version)
     return request._content_version
+
+
+def request_changed_at(request):
+    """When what this request reads last changed: the later of the last change to the
+    content and the start of today (what is in force changes at midnight); None when not
+    known (caching off, or no change recorded yet)."""
+    if request_version(request) is None:
+        return None
+    changed = getattr(request, "_content_changed_at", None)
+    if changed is None:
+        return None
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time())
+    )
+    return max(changed, midnight)
 
 
 def versioned_key(*parts, version):

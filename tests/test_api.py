@@ -1,9 +1,12 @@
 import base64
 import datetime
 import json
+import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date
 
 from enterprises.models import ContentVersion, Person, Statement, Status, Tier
 from tests.factories import (
@@ -415,6 +418,51 @@ class TestConditionalRequests:
         ContentVersion.objects.filter(pk=1).update(value=8)
         response = visitor.get("/api/v1/enterprises/", HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 200 and response["ETag"] != etag
+
+    def test_last_modified_is_the_last_change_and_answers_if_modified_since(
+        self, directory, django_assert_num_queries
+    ):
+        changed = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+        ContentVersion.objects.filter(pk=1).update(changed_at=changed)
+        visitor = Client()
+        response = visitor.get("/api/v1/enterprises/")
+        midnight = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time())
+        )
+        assert parse_http_date(response["Last-Modified"]) == int(
+            max(changed, midnight).timestamp()
+        )
+        stamp = response["Last-Modified"]
+        with django_assert_num_queries(1):  # the content version and its time, together
+            again = visitor.get("/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=stamp)
+        assert again.status_code == 304 and again["Last-Modified"] == stamp
+        earlier = http_date(parse_http_date(stamp) - 1)
+        assert (
+            visitor.get("/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+        )
+        # If-None-Match is the exact validator: a stale ETag wins over a recent date.
+        stale = visitor.get(
+            "/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=stamp, HTTP_IF_NONE_MATCH='"old"'
+        )
+        assert stale.status_code == 200
+        # Nonsense dates are ignored, never an error.
+        for junk in ("yesterday", "\x00", "Mon, 99 Foo 99999 99:99:99 GMT", "9" * 500):
+            assert (
+                visitor.get("/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=junk).status_code == 200
+            )
+
+    def test_a_change_moves_last_modified_on(self, directory):
+        from enterprises.caching import bump_version
+
+        ContentVersion.objects.filter(pk=1).update(
+            changed_at=timezone.now() - datetime.timedelta(days=3)
+        )
+        stamp = Client().get("/api/v1/regions/")["Last-Modified"]
+        bump_version()
+        response = Client().get("/api/v1/regions/", HTTP_IF_MODIFIED_SINCE=stamp)
+        assert response.status_code == 200
+        assert parse_http_date(response["Last-Modified"]) >= parse_http_date(stamp)
+        assert abs(parse_http_date(response["Last-Modified"]) - time.time()) < 60
 
     def test_a_refused_query_has_no_etag(self, directory):
         response = Client().get("/api/v1/enterprises/?tier=x")

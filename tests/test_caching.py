@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from enterprises import caching
 from enterprises.loading import load_directory
@@ -311,5 +312,9 @@ def test_with_redis_the_version_and_pages_live_in_redis(visitor, commits):
                 EnterpriseFactory(name_zh_hans="蓝色企业")
             assert caching.current_version() == before + 1
             assert "蓝色企业" in fetch(visitor, "/enterprises/").content.decode()
+            # The time of the change is kept beside the version (the API's Last-Modified).
+            version, changed = caching.current_state()
+            assert version == before + 1
+            assert abs((timezone.now() - changed).total_seconds()) < 60
         finally:
             caches["default"].clear()

@@ -9,6 +9,9 @@ class ContentVersion(models.Model):
     in every process, and stale entries are simply never asked for again."""
 
     value = models.BigIntegerField(default=1)
+    # When the value was last raised: what HTTP calls Last-Modified for the API's answers
+    # (empty until the first change, when nothing can be said).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "content version"
