@@ -1,7 +1,7 @@
 """The read-only API: published entries, filtered by the HTML lists' FilterSets, in pages
 read by cursor, in both languages, with validators for conditional requests."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -210,36 +210,13 @@ class IndustryViewSet(ReferenceViewSet):
         return Industry.objects.select_related("parent", "source").order_by("code")
 
 
-def cited_sources():
-    """The sources a public entry cites (a source cited only by drafts is not shown)."""
-    citing = [
-        Enterprise.objects.published().filter(sources=OuterRef("pk")),
-        Product.objects.published().filter(sources=OuterRef("pk")),
-        Exhibition.objects.published().filter(sources=OuterRef("pk")),
-        PolicyInitiative.objects.published().filter(sources=OuterRef("pk")),
-        Indicator.objects.published().filter(source=OuterRef("pk")),
-        Recognition.objects.published().filter(source=OuterRef("pk")),
-        Statement.objects.published().filter(source=OuterRef("pk")),
-        Exhibit.objects.published().filter(source=OuterRef("pk")),
-        PolicyTarget.objects.filter(
-            initiative__in=PolicyInitiative.objects.published(), latest_value_source=OuterRef("pk")
-        ),
-        Region.objects.filter(source=OuterRef("pk")),
-        Industry.objects.filter(source=OuterRef("pk")),
-    ]
-    condition = Exists(citing[0])
-    for rows in citing[1:]:
-        condition |= Exists(rows)
-    return Source.objects.filter(condition)
-
-
 class SourceViewSet(ReferenceViewSet):
     model = Source
     url_name = "source"
     serializer_class = serializers.SourceSerializer
 
     def reference_rows(self):
-        return cited_sources().order_by("slug")
+        return Source.objects.cited().order_by("slug")
 
 
 class PersonViewSet(PublishedViewSet):

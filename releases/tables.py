@@ -96,12 +96,6 @@ def published_links(model, side):
     return lambda: through.objects.filter(**{f"{side}__in": model.objects.published()})
 
 
-def cited_sources():
-    from api.views import cited_sources as cited
-
-    return cited()
-
-
 def link_table(name, model, side, table, depends=()):
     return Table(
         name,
@@ -116,7 +110,7 @@ def link_table(name, model, side, table, depends=()):
 
 
 TABLES = [
-    Table("sources", Source, cited_sources, "slug", depends=(("*", Source),)),
+    Table("sources", Source, Source.objects.cited, "slug", depends=(("*", Source),)),
     Table(
         "regions",
         Region,

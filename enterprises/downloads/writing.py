@@ -18,9 +18,8 @@ from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from api.pagination import after_row, after_row_sql, keys_of
-
 from ..formats import neutralise, text_cell
+from ..keyset import after_row, after_row_sql, keys_of
 
 BATCH_SIZE = 2_000
 # How much of a written XLSX file is sent at a time.

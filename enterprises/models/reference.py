@@ -16,6 +16,42 @@ class SourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def cited(self):
+        """The sources a public entry cites (a source cited only by drafts is not shown):
+        what the API's source list and the data releases publish."""
+        from . import (
+            Enterprise,
+            Exhibit,
+            Exhibition,
+            Indicator,
+            PolicyInitiative,
+            PolicyTarget,
+            Product,
+            Recognition,
+            Statement,
+        )
+
+        source = models.OuterRef("pk")
+        citing = [
+            Enterprise.objects.published().filter(sources=source),
+            Product.objects.published().filter(sources=source),
+            Exhibition.objects.published().filter(sources=source),
+            PolicyInitiative.objects.published().filter(sources=source),
+            Indicator.objects.published().filter(source=source),
+            Recognition.objects.published().filter(source=source),
+            Statement.objects.published().filter(source=source),
+            Exhibit.objects.published().filter(source=source),
+            PolicyTarget.objects.filter(
+                initiative__in=PolicyInitiative.objects.published(), latest_value_source=source
+            ),
+            Region.objects.filter(source=source),
+            Industry.objects.filter(source=source),
+        ]
+        condition = models.Exists(citing[0])
+        for rows in citing[1:]:
+            condition |= models.Exists(rows)
+        return self.filter(condition)
+
 
 class Source(models.Model):
     """A published document that states facts recorded in the directory."""
