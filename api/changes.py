@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -41,26 +41,37 @@ MAX_PARAMETER = 200
 
 @dataclass(frozen=True)
 class Kind:
-    """An entry kind of the feed: its release table, and whether its rows are public only
-    when published (reference rows are always public)."""
+    """An entry kind of the feed: its release table, its key (None: rows known by id
+    only), whether its rows are public only when published (reference rows are always
+    public), and the entries it belongs to, as (column, kind name): a recognition, product,
+    exhibit, target or statement is public only while they are (a null column: none)."""
 
     name: str
     table: str
-    key: str = "slug"
+    key: str | None = "slug"
     has_status: bool = True
+    parents: tuple = ()
 
     @cached_property
     def model(self):
         return TABLES_BY_NAME[self.table].model
 
     @cached_property
+    def history(self):
+        return self.model.history.model
+
+    @cached_property
     def columns(self):
         return [column.name for column in TABLES_BY_NAME[self.table].columns]
 
     def visible(self, record):
+        """Whether the row is public by itself (its own status), its parents aside."""
         if record is None or record.history_type == "-":
             return False
         return not self.has_status or record.status == Status.PUBLISHED
+
+    def slug(self, record):
+        return None if self.key is None else getattr(record, self.key)
 
 
 KINDS = [
@@ -71,7 +82,102 @@ KINDS = [
     Kind("person", "people"),
     Kind("region", "regions", has_status=False),
     Kind("industry", "industries", key="code", has_status=False),
+    Kind(
+        "recognition",
+        "recognitions",
+        key=None,
+        has_status=False,
+        parents=(("enterprise_id", "enterprise"),),
+    ),
+    Kind("product", "products", parents=(("enterprise_id", "enterprise"),)),
+    Kind(
+        "exhibit",
+        "exhibits",
+        key=None,
+        has_status=False,
+        parents=(("product_id", "product"), ("exhibition_id", "exhibition")),
+    ),
+    Kind("target", "policy_targets", has_status=False, parents=(("initiative_id", "policy"),)),
+    Kind(
+        "statement",
+        "statements",
+        key=None,
+        parents=(("person_id", "person"), ("enterprise_id", "enterprise")),
+    ),
 ]
+KIND_INDEX = {kind.name: index for index, kind in enumerate(KINDS)}
+BY_NAME = {kind.name: kind for kind in KINDS}
+# For each kind, the kinds that belong to it and the column that names it.
+CHILDREN = {
+    kind.name: [
+        (child, column) for child in KINDS for column, name in child.parents if name == kind.name
+    ]
+    for kind in KINDS
+}
+
+
+class Ledger:
+    """The rows' history as the feed reads it: a row's record at a time, and whether it was
+    public then, its parents' state included. Records are read once per request, for many
+    rows at a time."""
+
+    def __init__(self):
+        self.records = {}  # (kind name, id) -> [records by time], each loaded once
+
+    def load(self, kind, ids, until):
+        wanted = {i for i in ids if i is not None and (kind.name, i) not in self.records}
+        if not wanted:
+            return
+        found = {i: [] for i in wanted}
+        rows = kind.history.objects.filter(id__in=wanted, history_date__lte=until).order_by(
+            "history_date", "history_id"
+        )
+        for record in rows:
+            found[record.id].append(record)
+        for i, records in found.items():
+            self.records[kind.name, i] = records
+
+    def record_at(self, kind, pk, time, until):
+        if (kind.name, pk) not in self.records:
+            self.load(kind, [pk], until)
+        latest = None
+        for record in self.records[kind.name, pk]:
+            if record.history_date > time:
+                break
+            latest = record
+        return latest
+
+    def prepare(self, records, until):
+        """Load the parents (and theirs) of these records in one query per kind."""
+        level = records
+        while level:
+            wanted = {}
+            for kind, record in level:
+                for column, name in kind.parents:
+                    wanted.setdefault(name, set()).add(getattr(record, column))
+            level = []
+            for name, ids in wanted.items():
+                parent = BY_NAME[name]
+                self.load(parent, ids, until)
+                if parent.parents:
+                    level += [
+                        (parent, record) for i in ids for record in self.records.get((name, i), [])
+                    ]
+
+    def parents_public(self, kind, record, time, until, skip=None):
+        """Whether every entry the record belongs to was public at `time` (the parent
+        named by `skip`, a column, aside)."""
+        for column, name in kind.parents:
+            pk = getattr(record, column)
+            if column == skip or pk is None:
+                continue
+            parent = BY_NAME[name]
+            if not self.public(parent, self.record_at(parent, pk, time, until), time, until):
+                return False
+        return True
+
+    def public(self, kind, record, time, until):
+        return kind.visible(record) and self.parents_public(kind, record, time, until)
 
 
 def json_value(value):
@@ -162,7 +268,7 @@ def records_after(position):
     as (record, kind index), with `record.previous` its predecessor or None."""
     found = []
     for index, kind in enumerate(KINDS):
-        history = kind.model.history.model
+        history = kind.history
         rows = (
             history.objects.filter(position.after(index))
             .annotate(previous_id=previous_record(history))
@@ -173,7 +279,7 @@ def records_after(position):
     found = found[:SCAN]
     for index, kind in enumerate(KINDS):
         wanted = [r.previous_id for r, i in found if i == index and r.previous_id is not None]
-        history = kind.model.history.model
+        history = kind.history
         previous = history.objects.in_bulk(wanted, field_name="history_id") if wanted else {}
         for record, i in found:
             if i == index:
@@ -181,54 +287,103 @@ def records_after(position):
     return found
 
 
-def event(kind, record):
-    """The public event a history record makes, or None (a draft's change, or a change of
-    nothing a release holds)."""
-    before, now = kind.visible(record.previous), kind.visible(record)
+def change(kind, record, happened, fields, values):
+    return {
+        "kind": kind.name,
+        "id": record.id,
+        "slug": kind.slug(record),
+        "event": happened,
+        "fields": fields,
+        "timepoint": json_value(record.history_date),
+        "values": values,
+    }
+
+
+def row_values(kind, record):
+    return {name: json_value(getattr(record, name)) for name in kind.columns}
+
+
+def events_of(kind, record, ledger, until):
+    """The public events a history record makes: its own (none for a draft's change, or a
+    change of nothing a release holds), then, when the entry became or stopped being
+    public, those of the rows that belong to it and come or go with it."""
+    time, previous = record.history_date, record.previous
+    # Each side with its own parents (a row may move from one entry to another).
+    before = kind.visible(previous) and ledger.parents_public(kind, previous, time, until)
+    now = kind.visible(record) and ledger.parents_public(kind, record, time, until)
     if not before and not now:
-        return None
+        return []
     fields = [
         name
         for name in kind.columns
         if record.previous is None or getattr(record, name) != getattr(record.previous, name)
     ]
     if before and now:
-        if not fields:
-            return None
-        happened = "updated"
-    elif now:
+        return (
+            [change(kind, record, "updated", fields, row_values(kind, record))] if fields else []
+        )
+    if now:
         happened = "created" if record.previous is None else "published"
+        own = change(kind, record, happened, fields, row_values(kind, record))
     else:
         happened = "deleted" if record.history_type == "-" else "archived"
-    values = {name: json_value(getattr(record, name)) for name in kind.columns} if now else None
-    return {
-        "kind": kind.name,
-        "id": record.id,
-        "slug": getattr(record, kind.key),
-        "event": happened,
-        "fields": fields if now else [],
-        "timepoint": json_value(record.history_date),
-        "values": values,
-    }
+        own = change(kind, record, happened, [], None)
+    return [own, *belonging(kind, record.id, time, now, ledger, until)]
+
+
+def belonging(kind, pk, time, now, ledger, until):
+    """The rows of the entry `pk` of `kind` that were public but for it, as of `time`: they
+    become public with it (`now`) or stop being public with it, and so on down."""
+    found = []
+    for child, column in CHILDREN[kind.name]:
+        ids = (
+            child.history.objects.filter(**{column: pk}, history_date__lte=time)
+            .values_list("id", flat=True)
+            .distinct()
+        )
+        ids = list(ids)
+        ledger.load(child, ids, until)
+        for child_pk in sorted(ids):
+            record = ledger.record_at(child, child_pk, time, until)
+            if record is None or getattr(record, column) != pk or not child.visible(record):
+                continue
+            if not ledger.parents_public(child, record, time, until, skip=column):
+                continue
+            if now:
+                values = row_values(child, record)
+                found.append(change(child, record, "published", list(child.columns), values))
+            else:
+                found.append(change(child, record, "archived", [], None))
+            found[-1]["timepoint"] = json_value(time)
+            found += belonging(child, child_pk, time, now, ledger, until)
+    return found
 
 
 def read_feed(position, size):
-    """Up to `size` events after `position`, and the position to continue from."""
-    events = []
-    for record, index in records_after(position):
+    """Up to `size` events after `position`, the position to continue from, and whether
+    nothing more is there to read now (an entry's
+    events and those of the rows that come or go with it are never split across pages,
+    unless they alone are more than a page)."""
+    events, ledger = [], Ledger()
+    found = records_after(position)
+    until = found[-1][0].history_date if found else position.time
+    ledger.prepare([(KINDS[index], record) for record, index in found], until)
+    for read, (record, index) in enumerate(found, 1):
+        happened = events_of(KINDS[index], record, ledger, until)
+        if events and len(events) + len(happened) > size:
+            return events, position, False
         position = Position(record.history_date, index, record.history_id)
-        happened = event(KINDS[index], record)
-        if happened is not None:
-            events.append(happened)
-            if len(events) == size:
-                break
-    return events, position
+        events += happened
+        if len(events) >= size:
+            return events, position, read == len(found) < SCAN
+    # Caught up: every record there is was read (not only the first SCAN of them).
+    return events, position, len(found) < SCAN
 
 
 class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField([kind.name for kind in KINDS])
     id = serializers.IntegerField()
-    slug = serializers.CharField()
+    slug = serializers.CharField(allow_null=True)
     event = serializers.ChoiceField(["created", "updated", "published", "archived", "deleted"])
     fields = serializers.ListField(child=serializers.CharField())
     timepoint = serializers.DateTimeField()
@@ -259,14 +414,14 @@ class ChangeFeedView(APIView):
         with translation.override(message_language(request)):
             position = self.position(request.query_params)
             size = page_size(request.query_params.get("page_size"))
-        events, position = read_feed(position, size)
+        events, position, caught_up = read_feed(position, size)
         query = request.query_params.copy()
         query.pop("since", None)
         query["cursor"] = position.encode()
         response = Response(
             {
                 "next": request.build_absolute_uri(f"{request.path}?{query.urlencode()}"),
-                "caught_up": len(events) < size and position.time <= timezone.now(),
+                "caught_up": caught_up,
                 "results": events,
             }
         )

@@ -1,7 +1,7 @@
 """Keep derived data right whichever way a row is saved: admin, fixtures, imports or code."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from .images import ImageUploadMixin
@@ -67,6 +67,17 @@ def refresh_enterprise_tier(sender, instance, **kwargs):
     enterprise = Enterprise.objects.filter(pk=instance.enterprise_id).first()
     if enterprise is not None:
         enterprise.refresh_tier()
+
+
+@receiver(pre_delete, sender=Enterprise)
+def release_statements(sender, instance, **kwargs):
+    """A statement for a firm that is deleted stays, for no firm (SET_NULL): saved one by one
+    rather than by the deletion's bulk update, so that its history records the change and
+    the change feed sees it (it may become public without the firm)."""
+    for statement in instance.spokespeople.all():
+        statement.enterprise = None
+        statement._change_reason = "Enterprise deleted"
+        statement.save(update_fields=["enterprise", "updated_at"])
 
 
 @receiver(post_save, sender=Enterprise)

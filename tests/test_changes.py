@@ -3,9 +3,27 @@ from django.test import Client
 from django.utils import timezone
 
 from api.changes import KINDS
-from enterprises.models import Enterprise, Exhibition, Indicator, Industry, Person, Region, Status
+from enterprises.models import (
+    Enterprise,
+    Exhibition,
+    Indicator,
+    Industry,
+    Person,
+    PolicyTarget,
+    Product,
+    Recognition,
+    Region,
+    Statement,
+    Status,
+)
 from tests import releasing
-from tests.factories import EnterpriseFactory
+from tests.factories import (
+    EnterpriseFactory,
+    ExhibitFactory,
+    ProductFactory,
+    RecognitionFactory,
+    SourceFactory,
+)
 from tests.releasing import parquet_rows, publish
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +79,61 @@ def edit_everything():
     industry.save()
 
 
+def waiting_rows():
+    """A draft firm with rows of its own (hidden with it), and a public firm to move them to
+    and from; made before the first release."""
+    waiting = EnterpriseFactory(slug="waiting-draft", status=Status.DRAFT)
+    RecognitionFactory(enterprise=waiting)
+    product = ProductFactory(enterprise=waiting, slug="waiting-product")
+    exhibition = Exhibition.objects.published().order_by("pk").first()
+    ExhibitFactory(product=product, exhibition=exhibition)
+    person = Person.objects.published().order_by("pk").first()
+    Statement.objects.create(
+        person=person,
+        slug="for-the-waiting-firm",
+        paraphrase="Said for a firm not yet published.",
+        enterprise=waiting,
+        source=SourceFactory(),
+        status=Status.PUBLISHED,
+    )
+    doomed_draft = EnterpriseFactory(slug="doomed-draft", status=Status.DRAFT)
+    Statement.objects.create(
+        person=person,
+        slug="for-a-doomed-draft",
+        paraphrase="Said for a draft firm that will be deleted.",
+        enterprise=doomed_draft,
+        source=SourceFactory(),
+        status=Status.PUBLISHED,
+    )
+    ProductFactory(slug="moving-product", enterprise=Enterprise.objects.published().first())
+
+
+def edit_children():
+    """Edits of the rows that belong to entries: their own, and their entries' comings and
+    goings (publishing the waiting firm brings its rows; archiving a firm takes its rows
+    with it; deleting a draft firm frees its statements, which are then public)."""
+    published = Enterprise.objects.published().order_by("pk")
+    recognition = Recognition.objects.filter(enterprise__in=published).order_by("pk").first()
+    recognition.notice_number = "Changed in the feed"
+    recognition.save()
+    RecognitionFactory(enterprise=published[0], year=2025)
+    product = Product.objects.published().order_by("pk").first()
+    product.name_en = "Renamed Product"
+    product.save()
+    ExhibitFactory(product=product, exhibition=Exhibition.objects.published().last())
+    target = PolicyTarget.objects.filter(initiative__status=Status.PUBLISHED).first()
+    target.measure = "A renamed measure"
+    target.save()
+    statement = Statement.objects.published().order_by("pk").first()
+    statement.paraphrase = "A changed paraphrase."
+    statement.save()
+    moving = Product.objects.get(slug="moving-product")
+    moving.enterprise = Enterprise.objects.get(slug="doomed-draft")
+    moving.save()
+    moving.delete()
+    Enterprise.objects.get(slug="doomed-draft").delete()
+
+
 def mirrored(rows, events, kind):
     rows = dict(rows)
     for event in events:
@@ -74,9 +147,10 @@ def mirrored(rows, events, kind):
 
 
 def test_release_plus_feed_gives_the_current_directory(client, curated, release_storage):
-    EnterpriseFactory(slug="waiting-draft", status=Status.DRAFT)
+    waiting_rows()
     first = publish()
     edit_everything()
+    edit_children()
     events = read_feed(client, first.timepoint, page_size=3)
     now = publish()
     for kind in KINDS:
@@ -94,7 +168,53 @@ def test_release_plus_feed_gives_the_current_directory(client, curated, release_
     assert {("enterprise", "updated"), ("enterprise", "archived"), ("indicator", "archived")} <= (
         kinds
     )
-    assert not any("secret" in slug for _, slug, _ in happened)
+    assert not any("secret" in (slug or "") for _, slug, _ in happened)
+    # The waiting firm's rows came with it, the archived firm's went with it.
+    assert {
+        ("product", "waiting-product", "published"),
+        ("recognition", None, "published"),
+        ("exhibit", None, "published"),
+        ("statement", None, "published"),
+        ("recognition", None, "archived"),
+        ("recognition", None, "updated"),
+        ("recognition", None, "created"),
+        ("product", "moving-product", "archived"),
+        ("target", target_slug(events), "updated"),
+        ("statement", None, "updated"),
+    } <= happened
+
+
+def target_slug(events):
+    return next(e["slug"] for e in events if e["kind"] == "target")
+
+
+def test_an_entry_and_its_rows_share_a_page(client, curated):
+    enterprise = EnterpriseFactory(slug="with-rows", status=Status.DRAFT)
+    for year in (2021, 2022, 2023):
+        RecognitionFactory(enterprise=enterprise, year=year)
+    since = timezone.now()
+    EnterpriseFactory(slug="before-it")
+    enterprise.status = Status.PUBLISHED
+    enterprise.save()
+    first = client.get(URL, {"since": since.isoformat(), "page_size": 2}).json()
+    # The firm and its three recognitions would make a page of 5: the page stops before.
+    assert [(e["kind"], e["event"]) for e in first["results"]] == [("enterprise", "created")]
+    second = client.get(first["next"]).json()
+    assert [(e["kind"], e["event"]) for e in second["results"]] == [
+        ("enterprise", "published"),
+        *[("recognition", "published")] * 3,
+    ]
+
+
+def test_a_draft_firms_rows_never_appear(client, curated):
+    since = timezone.now()
+    secret = EnterpriseFactory(slug="secret-draft", status=Status.DRAFT)
+    RecognitionFactory(enterprise=secret)
+    product = ProductFactory(enterprise=secret)
+    product.name_en = "Secret product"
+    product.save()
+    ExhibitFactory(product=product, exhibition=Exhibition.objects.published().first())
+    assert read_feed(client, since) == []
 
 
 def test_drafts_never_appear_in_the_feed(client, curated, release_storage):
