@@ -1,6 +1,7 @@
 """Downloads of the lists and of search: the page's rows, all of them, in its language."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -11,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from enterprises.downloads import writing
+from enterprises.formats import neutralise
 from enterprises.models import Enterprise, Exhibition, PolicyInitiative, Product, Status
 
-from .factories import EnterpriseFactory, SourceFactory
+from .factories import EnterpriseFactory, ProductFactory, RegionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +235,50 @@ def test_queries_grow_by_batch_not_by_row(client, db, monkeypatch, rows):
     batches = rows // 5 + 1  # the last one short
     # Per batch: its rows, and their sources; besides, a constant few (the filter form).
     assert len(queries) - 2 * batches <= 4
+
+
+@pytest.mark.parametrize("kind", ["products", "enterprises"])
+def test_a_rows_related_entries_cost_no_query_per_row(client, db, monkeypatch, kind):
+    """A product's maker, its region and tier come with the row (they once took a query
+    each, per row)."""
+    monkeypatch.setattr(writing, "BATCH_SIZE", 5)
+    for _ in range(12):
+        ProductFactory(enterprise=EnterpriseFactory(region=RegionFactory()))
+    with CaptureQueriesContext(connection) as queries:
+        content = body(client.get(f"/en/{kind}/download.csv"))
+    assert content.count(b"\n") == 13
+    assert len(queries) - 2 * 3 <= 5  # rows and sources per batch, a few once
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "plain",
+        "'quoted",
+        "''=x",
+        "=1+2",
+        "+1",
+        "-1",
+        "@a",
+        "\tx",
+        "\rx",
+        "＝1",
+        "＋1",
+        "－1",
+        "＠a",
+        "a=b",
+        " =x",
+        0,
+        12,
+        1.5,
+        True,
+        datetime.date(2026, 1, 2),
+    ],
+)
+def test_the_fast_csv_cell_is_neutralise_of_csv_value(value):
+    assert writing.csv_cell(value) == neutralise(writing.csv_value(value))
 
 
 def test_the_download_names_its_file_in_both_scripts(client, db):

@@ -18,7 +18,7 @@ from django.views import View
 
 from ..search import engine as search
 from . import limits, writing
-from .columns import columns_for, prepared
+from .columns import columns_for
 
 # {extension: (content type, writer)}
 FORMATS = {
@@ -83,12 +83,16 @@ class DownloadView(View):
         found = self.rows()
         if isinstance(found, str):
             return bad_request(request, found)
-        model, row_batches, title, ascii_title = found
+        queryset, limit, title, ascii_title = found
         key, wait = limits.start(request)
         if key is None:
             return try_later(request, wait)
         content_type, write = FORMATS[extension]
-        columns = columns_for(model, request)
+        columns = columns_for(queryset.model, request)
+        if limit is None:
+            row_batches = writing.batches(queryset, columns)
+        else:
+            row_batches = writing.whole(queryset, columns, limit)
         machine = headers == "machine"
         arguments = (title,) if extension == "xlsx" else ()
         chunks = write(columns, row_batches, machine, *arguments)
@@ -103,7 +107,8 @@ class DownloadView(View):
         return response
 
     def rows(self):
-        """(model, batches of rows, title, ASCII title), or a message saying why not."""
+        """(queryset, the most rows to read or None for all, title, ASCII title), or a
+        message saying why not."""
         raise NotImplementedError
 
 
@@ -140,8 +145,7 @@ class ListDownloadView(DownloadView):
         filterset = page.get_filterset(page.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return form_errors(filterset.form)
-        batches = writing.batches(prepared(filterset.qs))
-        return page.model, batches, str(page.heading), self.list_view.section
+        return filterset.qs, None, str(page.heading), self.list_view.section
 
 
 def list_download(list_view):
@@ -172,5 +176,9 @@ class SearchDownloadView(DownloadView):
         found = search.find(query)
         listed = found.listed(kind)
         # At most RANK_WINDOW rows, ranked together: one batch.
-        batches = writing.whole(prepared(listed.queryset)[: listed.count()])
-        return kind.model, batches, f"{_('Search')} – {kind.label}", f"search-{kind.key}"
+        return (
+            listed.queryset,
+            listed.count(),
+            f"{_('Search')} – {kind.label}",
+            f"search-{kind.key}",
+        )
