@@ -81,12 +81,20 @@ def current_rows(table, owners, include_demo):
 
 
 def previous_rows(table, parquet_file, owners):
-    for batch in pq.ParquetFile(parquet_file).iter_batches():
-        if owners is not None:
-            batch = batch.filter(
-                pc.is_in(batch[table.owner], value_set=pa.array(sorted(owners), type=pa.int64()))
-            )
-        yield from batch.to_pylist()
+    """The previous release's rows of these owners (None: all), one row group at a time:
+    where only some owners changed, a row group's owner column is read first, and the rest
+    of its columns only when it holds one of them (most of a big table is never decoded)."""
+    file = pq.ParquetFile(parquet_file)
+    wanted = None if owners is None else pa.array(sorted(owners), type=pa.int64())
+    for group in range(file.num_row_groups):
+        if wanted is not None:
+            keys = file.read_row_group(group, columns=[table.owner])[table.owner]
+            mask = pc.is_in(keys, value_set=wanted)
+            if not pc.any(mask).as_py():
+                continue
+            yield from file.read_row_group(group).filter(mask).to_pylist()
+        else:
+            yield from file.read_row_group(group).to_pylist()
 
 
 def compare(table, parquet_file, timepoint, include_demo):
@@ -104,6 +112,9 @@ def compare(table, parquet_file, timepoint, include_demo):
         elif old[key] != row:
             delta.updated.append(row)
     delta.deleted = [key for key in old if key not in new]
+    # What Arrow decoded stays in its allocator's pool unless handed back: one table's
+    # decoding should not add to the next one's.
+    pa.default_memory_pool().release_unused()
     return delta
 
 
