@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -71,18 +71,16 @@ class Found:
 
 def find(queryset, slugs):
     """The published entries of `queryset` named by `slugs`, current or former (an old slug
-    leads to the entry now at another): two queries at most whatever the number."""
-    by_slug = {entry.slug: entry for entry in queryset.filter(slug__in=slugs)}
-    unknown = [slug for slug in slugs if slug not in by_slug]
+    leads to the entry now at another): the same queries whatever the number, one for the
+    old slugs and those of the entries (with what they prefetch)."""
     history = queryset.model.former_slugs()
-    if unknown and history is not None:
-        moved = history.objects.filter(slug__in=unknown).values_list("slug", "entry_id")
-        moved = dict(moved)
-        if moved:
-            current = {entry.pk: entry for entry in queryset.filter(pk__in=moved.values())}
-            for old, pk in moved.items():
-                if pk in current:
-                    by_slug[old] = current[pk]
+    moved = dict(history.objects.filter(slug__in=slugs).values_list("slug", "entry_id"))
+    by_slug, by_pk = {}, {}
+    for entry in queryset.filter(Q(slug__in=slugs) | Q(pk__in=moved.values())):
+        by_slug[entry.slug] = by_pk[entry.pk] = entry
+    for old, pk in moved.items():
+        if old not in by_slug and pk in by_pk:
+            by_slug[old] = by_pk[pk]
     entries, missing, duplicates, seen = [], [], [], set()
     for slug in slugs:
         entry = by_slug.get(slug)

@@ -193,7 +193,8 @@ class CompareView(TemplateView):
             compared=any(c.columns for c in self.comparisons.values()),
             adding=self.adding,
             chosen={kind.parameter: ",".join(slugs) for kind, slugs in self.chosen.items()},
-            selection={kind.parameter: slugs for kind, slugs in self.chosen.items()},
+            # For static/js/compare.js, which remembers the kinds compared here.
+            selection={kind.parameter: slugs for kind, slugs in self.chosen.items() if slugs},
             add_kind=self.add_kind(),
             kinds=KINDS,
             max_compared=MAX_COMPARED,
