@@ -46,7 +46,7 @@ class Comparison:
 
 
 def listed(names):
-    return pgettext("between the items of a list", ", ").join(f"“{name}”" for name in names)
+    return pgettext("list separator", ", ").join(f"“{name}”" for name in names)
 
 
 class CompareView(TemplateView):

@@ -26,7 +26,7 @@ def test_an_entry_page_offers_the_entries_chosen_before(page, site, console_erro
     page.goto(site + "/en/enterprises/beijing-tri-tech/")
     chosen = page.locator("a.compare-chosen")
     expect(chosen).to_be_visible()
-    expect(chosen).to_have_text("Compare with the 2 you chose")
+    expect(chosen).to_have_text("Compare with the 2 entries you chose")
     chosen.click()
     expect(page.locator(".compare-table thead th")).to_have_count(3)
     assert console_errors == []
