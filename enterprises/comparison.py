@@ -94,13 +94,9 @@ def find(queryset, slugs):
     return Found(entries[:MAX_COMPARED], missing, entries[MAX_COMPARED:], duplicates)
 
 
-def address(enterprises=(), products=()):
-    """The comparison page of these slugs."""
-    query = {}
-    if enterprises:
-        query["e"] = ",".join(enterprises)
-    if products:
-        query["p"] = ",".join(products)
+def address(chosen):
+    """The comparison page of some slugs of each kind ({Kind: [slug, ...]})."""
+    query = {kind.parameter: ",".join(slugs) for kind, slugs in chosen.items() if slugs}
     path = reverse("enterprises:compare")
     return f"{path}?{urlencode(query, safe=',')}" if query else path
 

@@ -102,8 +102,7 @@ class CompareView(TemplateView):
 
     def address(self, kind, slugs):
         """This page with the slugs of one kind replaced, the other kind's kept."""
-        chosen = {**self.chosen, kind: slugs}
-        return comparison.address(chosen[ENTERPRISES], chosen[PRODUCTS])
+        return comparison.address({**self.chosen, kind: slugs})
 
     def notices(self, selection, found):
         notices = []

@@ -30,3 +30,12 @@ def test_an_entry_page_offers_the_entries_chosen_before(page, site, console_erro
     chosen.click()
     expect(page.locator(".compare-table thead th")).to_have_count(3)
     assert console_errors == []
+
+
+def test_four_columns_scroll_inside_their_table_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site + "/en/compare/?e=zte,weichai-power,beijing-tri-tech,sysmed-china")
+    expect(page.locator(".compare-table thead th")).to_have_count(4)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
