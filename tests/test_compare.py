@@ -308,6 +308,12 @@ class TestControls:
         assert f'href="{link}"' in html and "Add to comparison" in html
         assert "js/compare.js" in html
 
+    def test_the_preview_of_a_draft_offers_no_comparison(self, staff_client, firms):
+        firms[0].status = Status.DRAFT
+        firms[0].save()
+        html = staff_client.get("/en/enterprises/firm-1/").content.decode()
+        assert firms[0].name_en in html and "Add to comparison" not in html
+
     def test_other_lists_of_enterprises_have_no_boxes(self, client, firms):
         html = client.get("/en/regions/region-1/").content.decode()
         assert 'form="compare-form"' not in html
