@@ -151,6 +151,10 @@ def main(out_dir, seed=1):
         "api_search": [
             f"/api/v1/search/?q={quote(rng.choice(SEARCH_WORDS))}" for _ in range(SAMPLES)
         ],
+        # Last, so the random choices of the scenarios above stay as they were.
+        "compare": [
+            "/compare/?e=" + ",".join(rng.sample(slugs[:SAMPLES], 4)) for _ in range(SAMPLES)
+        ],
     }
     for name, urls in scenarios.items():
         (out / f"{name}.txt").write_text("\n".join(urls) + "\n")

@@ -52,29 +52,43 @@ class RejectNullCharactersMiddleware:
         return self.get_response(request)
 
 
-def page_parameters(request):
-    """The query parameters the public page at this path reads, in order, or None when the
-    path is no public page. Views declare them with a `query_parameters()` callable on the
-    view class or function; a page without one reads none."""
+def page_view(request):
+    """The view (class or function) of the public page at this path, or None when the path
+    is no public page."""
     if request.path.startswith(NOT_PAGES):
         return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    owner = getattr(match.func, "view_class", match.func)
+    return getattr(match.func, "view_class", match.func)
+
+
+def page_parameters(request):
+    """The query parameters the public page at this path reads, in order, or None when the
+    path is no public page. Views declare them with a `query_parameters()` callable on the
+    view class or function; a page without one reads none."""
+    owner = page_view(request)
+    return None if owner is None else declared_parameters(owner)
+
+
+def declared_parameters(owner):
     declared = getattr(owner, "query_parameters", None)
     return tuple(declared()) if declared is not None else ()
 
 
-def canonical_query(query, names):
+def canonical_query(query, names, lists=()):
     """`query` reduced to what a page with these parameters reads: its own parameters in
     their declared order, the last value of each (the one a view reads), without empty
-    values or defaults."""
+    values or defaults. A parameter in `lists` holds a comma-separated list: its repeated
+    values (`?e=a&e=b`, as checkboxes send them) are joined into one (`?e=a,b`)."""
     canonical = QueryDict(mutable=True)
     for name in names:
         values = query.getlist(name)
-        value = values[-1] if values else ""
+        if name in lists:
+            value = ",".join(value for value in values if value)
+        else:
+            value = values[-1] if values else ""
         if value and value != DEFAULTS.get(name):
             canonical[name] = value
     canonical._mutable = False
@@ -92,10 +106,12 @@ class CanonicalQueryMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
-            names = page_parameters(request)
-            request.is_page = names is not None
-            if names is not None:
-                request.GET = canonical_query(request.GET, names)
+            owner = page_view(request)
+            request.is_page = owner is not None
+            if owner is not None:
+                # A view's `list_parameters` are those holding a list (see canonical_query).
+                lists = getattr(owner, "list_parameters", ())
+                request.GET = canonical_query(request.GET, declared_parameters(owner), lists)
                 request.META["QUERY_STRING"] = request.GET.urlencode()
         return self.get_response(request)
 

@@ -54,6 +54,7 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("compare/", views.CompareView.as_view(), name="compare"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/download.<str:extension>", SearchDownloadView.as_view(), name="search-download"),
     path("search/suggest", views.suggest, name="search-suggest"),

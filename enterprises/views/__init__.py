@@ -2,6 +2,7 @@
 and the pages for machines (robots.txt, health)."""
 
 from .base import PAGE_SIZE, PublishedListView, VisibleDetailView, page_not_found
+from .compare import CompareView
 from .developers import ApiPageView
 from .directory import (
     EnterpriseDetailView,
@@ -25,6 +26,7 @@ from .statistics import StatisticsView
 __all__ = [
     "PAGE_SIZE",
     "ApiPageView",
+    "CompareView",
     "EnterpriseDetailView",
     "EnterpriseListView",
     "ExhibitionDetailView",

@@ -62,6 +62,9 @@ class PublishedListView(FilterView):
     url_name = None
     # The URL name of the download of the list (enterprises.downloads), if it has one.
     download_url_name = None
+    # The parameter of the comparison page (enterprises.comparison) naming entries of this
+    # kind, if they can be compared: each row then has a box to tick for it.
+    compare_parameter = None
 
     @classmethod
     def query_parameters(cls):

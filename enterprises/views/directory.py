@@ -51,6 +51,7 @@ class EnterpriseListView(PublishedListView):
     section = "enterprises"
     url_name = "enterprises:enterprise-list"
     download_url_name = "enterprises:enterprise-download"
+    compare_parameter = "e"
     model = Enterprise
     filterset_class = EnterpriseFilter
 
@@ -105,6 +106,7 @@ class ProductListView(PublishedListView):
     section = "products"
     url_name = "enterprises:product-list"
     download_url_name = "enterprises:product-download"
+    compare_parameter = "p"
     model = Product
     filterset_class = ProductFilter
 
