@@ -58,6 +58,8 @@ API_PAGES = {
 }
 # Issue 17: the comparison of four enterprises within 10 points of the detail page's ratio.
 NEAR_DETAIL = {"compare": "detail"}
+# Issue 17: the statistics page's first request after a change, median, in ms.
+AFTER_CHANGE_MS = 300
 
 
 def run(command, env, capture=True, check=True):
@@ -282,6 +284,7 @@ def benchmark(database, count, args):
     empty_cache(args)
     run([PYTHON, "benchmarks/sample_urls.py", urls], env)
     queries = json.loads((urls / "queries.json").read_text())
+    changed = json.loads((urls / "changed.json").read_text())
     cold = json.loads((urls / "cold.json").read_text())
     # Every database starts with an empty cache: no page of an earlier run (or of the other
     # database, whose demo data is the same) is served, and the figures are computed anew.
@@ -303,7 +306,7 @@ def benchmark(database, count, args):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"results": results, "seeding": seeding}
+    return {"results": results, "seeding": seeding, "changed": changed}
 
 
 def verdicts(results):
@@ -338,6 +341,9 @@ def table(database, count, data):
             f"{r['cold'][0]:,.1f} / {r['cold'][1]:,.1f} |"
         )
     checks = verdicts(results)
+    changed = data.get("changed", {})
+    if "statistics" in changed:
+        checks["statistics_after_change"] = changed["statistics"][0] <= AFTER_CHANGE_MS
     seeding = data["seeding"]
     memory = seeding.get("together_mb") or seeding.get("peak_mb")
     if count >= 1_000_000 and seeding.get("seconds") is not None and memory is not None:
@@ -354,7 +360,12 @@ def table(database, count, data):
             else "."
         ),
         "",
-        "Targets (issue 6, stated for 1,000,000 enterprises): "
+        "First request after a change (the content version raised, so the page and its "
+        "figures are computed anew), median / worst of 3 ms: "
+        + ", ".join(f"{name} {m:,.1f} / {w:,.1f}" for name, (m, w) in changed.items())
+        + ".",
+        "",
+        "Targets (issues 6, 16 and 17, stated for 1,000,000 enterprises): "
         + ", ".join(
             f"{name.replace('_', ' ')} {'met' if ok else 'NOT met'}" for name, ok in checks.items()
         )
