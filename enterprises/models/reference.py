@@ -81,6 +81,7 @@ class Source(models.Model):
                 self.policies,
                 self.indicators,
                 self.recognitions,
+                self.policy_criteria,
             )
         )
 
