@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpolicyinitiative',
             name='eligible_tiers',
-            field=enterprises.models.base.ChoiceListField(blank=True, default=list, help_text='Tick the tiers the source says the initiative is for; none if it says none.', of=enterprises.models.enterprise.Tier, verbose_name='for the tiers'),
+            field=enterprises.models.base.ChoiceListField(blank=True, default=list, help_text='Tick the tiers the source says the initiative is for; none if it does not say.', of=enterprises.models.enterprise.Tier, verbose_name='for the tiers'),
         ),
         migrations.AddField(
             model_name='historicalpolicyinitiative',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='policyinitiative',
             name='eligible_tiers',
-            field=enterprises.models.base.ChoiceListField(blank=True, default=list, help_text='Tick the tiers the source says the initiative is for; none if it says none.', of=enterprises.models.enterprise.Tier, verbose_name='for the tiers'),
+            field=enterprises.models.base.ChoiceListField(blank=True, default=list, help_text='Tick the tiers the source says the initiative is for; none if it does not say.', of=enterprises.models.enterprise.Tier, verbose_name='for the tiers'),
         ),
         migrations.AddField(
             model_name='policyinitiative',

@@ -108,7 +108,9 @@ class PolicyInitiative(SearchableModel, SluggedModel):
     eligible_tiers = ChoiceListField(
         _("for the tiers"),
         of=Tier,
-        help_text=_("Tick the tiers the source says the initiative is for; none if it says none."),
+        help_text=_(
+            "Tick the tiers the source says the initiative is for; none if it does not say."
+        ),
     )
     eligible_sizes = ChoiceListField(
         _("for the sizes"),
