@@ -17,8 +17,10 @@ from enterprises.models import (
     Product,
     Recognition,
     Region,
+    Size,
     Source,
     Statement,
+    Tier,
 )
 
 from .fields import TranslatedField, slug_of, slugs_of
@@ -245,6 +247,12 @@ class PolicySerializer(PageLinkMixin, serializers.ModelSerializer):
     summary = TranslatedField()
     region = slug_of()
     sources = slugs_of()
+    # Who the initiative is for, as its criteria source states it (empty: not recorded).
+    eligible_tiers = serializers.ListField(child=serializers.ChoiceField(Tier.choices))
+    eligible_sizes = serializers.ListField(child=serializers.ChoiceField(Size.choices))
+    eligible_industries = slugs_of("code")
+    criteria_source = slug_of()
+    criteria_note = TranslatedField()
 
     class Meta:
         model = PolicyInitiative
@@ -262,6 +270,12 @@ class PolicySerializer(PageLinkMixin, serializers.ModelSerializer):
             "stage",
             "summary",
             "sources",
+            "eligible_tiers",
+            "eligible_sizes",
+            "eligible_industries",
+            "listing_requirement",
+            "criteria_source",
+            "criteria_note",
             "page",
         ]
 
@@ -276,6 +290,7 @@ class PolicyTargetSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "measure",
+            "tier",
             "qualifier",
             "target_value",
             "unit",

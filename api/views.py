@@ -165,7 +165,9 @@ class PolicyViewSet(FilteredViewSet):
     detail_serializer_class = serializers.PolicyDetailSerializer
 
     def for_list(self, queryset):
-        return queryset.select_related("region").prefetch_related("sources")
+        return queryset.select_related("region", "criteria_source").prefetch_related(
+            "sources", "eligible_industries"
+        )
 
     def for_detail(self, queryset):
         return self.for_list(queryset).prefetch_related(

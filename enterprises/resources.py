@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .models import (
@@ -19,8 +20,10 @@ from .models import (
     Product,
     Recognition,
     Region,
+    Size,
     Source,
     Status,
+    Tier,
 )
 from .models.base import may_move, publish_permission
 
@@ -44,13 +47,46 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
 class SlugsWidget(widgets.ManyToManyWidget):
     """Sources as comma-separated slugs; an unknown slug is an error, not silently dropped."""
 
+    missing_message = gettext_lazy("No source with slug %(slugs)s.")
+
     def clean(self, value, row=None, **kwargs):
         slugs = [s.strip() for s in str(value or "").split(self.separator) if s.strip()]
-        found = self.model.objects.filter(**{f"{self.field}__in": slugs})
+        found = self.rows().filter(**{f"{self.field}__in": slugs})
         missing = sorted(set(slugs) - {getattr(obj, self.field) for obj in found})
         if missing:
-            raise ValueError(_("No source with slug %(slugs)s.") % {"slugs": ", ".join(missing)})
+            raise ValueError(self.missing_message % {"slugs": ", ".join(missing)})
         return found
+
+    def rows(self):
+        return self.model.objects.all()
+
+
+class SectionsWidget(SlugsWidget):
+    """Industry sections as comma-separated codes (C,I)."""
+
+    missing_message = gettext_lazy("No industry section with code %(slugs)s.")
+
+    def rows(self):
+        return self.model.objects.sections()
+
+
+class ChoiceListWidget(widgets.SimpleArrayWidget):
+    """A list of choices (a ChoiceListField) as comma-separated values; an unknown value is
+    an error naming the ones allowed."""
+
+    def __init__(self, choices):
+        self.choices = choices
+        super().__init__(separator=",")
+
+    def clean(self, value, row=None, **kwargs):
+        values = [v.strip() for v in str(value or "").split(self.separator) if v.strip()]
+        unknown = sorted(set(values) - set(self.choices.values))
+        if unknown:
+            raise ValueError(
+                _("Unknown value %(values)s: choose among %(choices)s.")
+                % {"values": ", ".join(unknown), "choices": ", ".join(self.choices.values)}
+            )
+        return list(dict.fromkeys(values))
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
@@ -296,6 +332,16 @@ class RecognitionResource(DirectoryResource):
 
 class PolicyResource(EntryResource):
     region = fields.Field("region", "region", NaturalKeyWidget(Region, "code"))
+    eligible_tiers = fields.Field("eligible_tiers", "eligible_tiers", ChoiceListWidget(Tier))
+    eligible_sizes = fields.Field("eligible_sizes", "eligible_sizes", ChoiceListWidget(Size))
+    eligible_industries = fields.Field(
+        "eligible_industries",
+        "eligible_industries",
+        SectionsWidget(Industry, field="code"),
+    )
+    criteria_source = fields.Field(
+        "criteria_source", "criteria_source", NaturalKeyWidget(Source, "slug")
+    )
 
     class Meta:
         model = PolicyInitiative
@@ -311,6 +357,12 @@ class PolicyResource(EntryResource):
             "period_end",
             "stage",
             *translated("summary", "text"),
+            "eligible_tiers",
+            "eligible_sizes",
+            "eligible_industries",
+            "listing_requirement",
+            "criteria_source",
+            *translated("criteria_note"),
             "status",
             "sources",
             "version",

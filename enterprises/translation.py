@@ -63,7 +63,7 @@ class ExhibitTranslation(TranslationOptions):
 
 @register(PolicyInitiative)
 class PolicyInitiativeTranslation(TranslationOptions):
-    fields = ("title", "authority", "summary", "text")
+    fields = ("title", "authority", "summary", "text", "criteria_note")
 
 
 @register(PolicyTarget)
@@ -97,7 +97,10 @@ for model, options in [
     (Product, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
     (Exhibition, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
     (Exhibit, {}),
-    (PolicyInitiative, {"excluded_fields": DERIVED, "m2m_fields": ["sources"]}),
+    (
+        PolicyInitiative,
+        {"excluded_fields": DERIVED, "m2m_fields": ["sources", "eligible_industries"]},
+    ),
     (PolicyTarget, {}),
     (Indicator, {}),
     (Person, {}),

@@ -48,6 +48,8 @@ urlpatterns = [
         list_download(views.PolicyListView),
         name="policy-download",
     ),
+    # Before the policies' pages: no policy may take the slug "match" (its clean() says so).
+    path("policies/match/", views.PolicyMatchView.as_view(), name="policy-match"),
     path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="policy-detail"),
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region-detail"),

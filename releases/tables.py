@@ -90,21 +90,25 @@ class Table:
         return rows
 
 
-def published_links(model, side):
-    """The rows of an entry kind's sources m2m whose entry is in the release."""
-    through = model.sources.through
+def published_links(model, side, field="sources"):
+    """The rows of an entry kind's m2m (its sources by default) whose entry is in the
+    release."""
+    through = getattr(model, field).through
     return lambda: through.objects.filter(**{f"{side}__in": model.objects.published()})
 
 
-def link_table(name, model, side, table, depends=()):
+def link_table(name, model, side, table, depends=(), field="sources", to=("source", "sources")):
+    """The table of an entry kind's m2m: `field` links `side` to rows of the table `to`
+    names (the column's stem, the table)."""
+    column, target = to
     return Table(
         name,
-        model.sources.through,
-        published_links(model, side),
+        getattr(model, field).through,
+        published_links(model, side, field),
         f"{side}__slug",
         depends=((f"{side}_id", model), *depends),
-        key=(f"{side}_id", "source_id"),
-        foreign_keys={f"{side}_id": table, "source_id": "sources"},
+        key=(f"{side}_id", f"{column}_id"),
+        foreign_keys={f"{side}_id": table, f"{column}_id": target},
         through=side,
     )
 
@@ -182,7 +186,7 @@ TABLES = [
         PolicyInitiative.objects.published,
         "slug",
         depends=(("id", PolicyInitiative),),
-        foreign_keys={"region_id": "regions"},
+        foreign_keys={"region_id": "regions", "criteria_source_id": "sources"},
     ),
     Table(
         "policy_targets",
@@ -227,5 +231,13 @@ TABLES = [
     ),
     link_table("exhibition_sources", Exhibition, "exhibition", "exhibitions"),
     link_table("policy_sources", PolicyInitiative, "policyinitiative", "policies"),
+    link_table(
+        "policy_industries",
+        PolicyInitiative,
+        "policyinitiative",
+        "policies",
+        field="eligible_industries",
+        to=("industry", "industries"),
+    ),
 ]
 TABLES_BY_NAME = {table.name: table for table in TABLES}

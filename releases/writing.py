@@ -3,6 +3,7 @@ database in keyset batches (no server-side cursor, so PgBouncer in transaction m
 fine) and each batch becomes one Parquet row group."""
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -92,6 +93,10 @@ def record_batch(schema, rows):
 
 
 def as_type(values, kind):
+    if pa.types.is_string(kind):
+        # A JSON column (a list of choices): PostgreSQL's driver decodes it, SQLite's gives
+        # the text; the files hold the text either way.
+        values = [json.dumps(v) if isinstance(v, list | dict) else v for v in values]
     if pa.types.is_decimal(kind):
         # SQLite gives decimals as floats: rounded to the column's places, as Django does.
         step = Decimal(1).scaleb(-kind.scale)

@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "TierEnum": "enterprises.models.enterprise.Tier",
+        "SizeEnum": "enterprises.models.enterprise.Size",
         "RecognitionTierEnum": "enterprises.models.recognition.RECOGNITION_TIERS",
         "RecognitionStageEnum": "enterprises.models.recognition.Stage",
         "PolicyStageEnum": "api.schema.POLICY_STAGES",

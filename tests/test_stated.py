@@ -51,13 +51,16 @@ def cited_sources(obj):
     found = set()
     if hasattr(obj, "sources"):
         found |= set(obj.sources.values_list("slug", flat=True))
-    source = getattr(obj, "source", None)
-    if isinstance(source, Source):
-        found.add(source.slug)
+    for name in ("source", "criteria_source"):
+        source = getattr(obj, name, None)
+        if isinstance(source, Source):
+            found.add(source.slug)
     return found
 
 
 def comparable(value):
+    if hasattr(value, "all") and hasattr(value, "model"):  # a to-many relation
+        return sorted(comparable(row) for row in value.all())
     if isinstance(value, Decimal):
         return value.normalize()
     if hasattr(value, "isoformat"):

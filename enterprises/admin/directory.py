@@ -29,7 +29,12 @@ from ..models import (
 from ..resources import EnterpriseResource, PolicyResource, ProductResource, RecognitionResource
 from ..spreadsheets import SpreadsheetAdmin
 from .base import DirectoryAdmin, WorkflowActionsMixin
-from .forms import BoundedInline, MalformedInputMixin, OneLanguageIsEnoughForm
+from .forms import (
+    BoundedInline,
+    MalformedInputMixin,
+    OneLanguageIsEnoughForm,
+    PolicyInitiativeForm,
+)
 from .lists import ListImportMixin
 
 
@@ -216,7 +221,7 @@ class PolicyTargetInline(BoundedInline, TranslationStackedInline):
     extra = 0
     fields = (
         ("slug", "position"),
-        "measure",
+        ("measure", "tier"),
         ("qualifier", "target_value", "unit", "deadline_year"),
         ("latest_value", "latest_value_on", "latest_value_source"),
     )
@@ -229,11 +234,47 @@ class PolicyInitiativeAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdm
     list_display = ("title", "scope", "region", "stage", "issued_on", "status")
     list_filter = ("status", "scope", "stage", "region")
     search_fields = ("title_zh_hans", "title_en", "slug", "document_number")
-    autocomplete_fields = ("region", "sources")
+    autocomplete_fields = ("region", "sources", "criteria_source")
     list_select_related = ("region",)
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = (PolicyTargetInline,)
+    form = PolicyInitiativeForm
+    filter_horizontal = ("eligible_industries",)
+    fieldsets = (
+        (None, {"fields": ("status", "title", "title_is_descriptive", "slug")}),
+        (
+            _("Initiative"),
+            {
+                "fields": (
+                    "authority",
+                    ("scope", "region"),
+                    ("document_number", "issued_on"),
+                    ("period_start", "period_end", "stage"),
+                    "summary",
+                    "text",
+                )
+            },
+        ),
+        (
+            _("Who it is for (read by the policy matcher)"),
+            {
+                "description": _(
+                    "Record only what the source states; leave empty what it does not say. "
+                    "Criteria need their source."
+                ),
+                "fields": (
+                    "eligible_tiers",
+                    "eligible_sizes",
+                    "eligible_industries",
+                    "listing_requirement",
+                    "criteria_source",
+                    "criteria_note",
+                ),
+            },
+        ),
+        (_("Sources"), {"fields": ("sources", "verified_on", ("created_at", "updated_at"))}),
+    )
 
 
 @admin.register(PolicyTarget)

@@ -170,3 +170,18 @@ class BoundedInline(MalformedInputMixin):
         kwargs.setdefault("absolute_max", existing + self.NEW_ROWS)
         kwargs.setdefault("max_num", existing + self.NEW_ROWS)
         return super().get_formset(request, obj, **kwargs)
+
+
+class PolicyInitiativeForm(OneLanguageIsEnoughForm):
+    """A policy's form: its criteria, industries included, need the source that states
+    them (the model checks the rest, but sees the industries only once saved)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("eligible_industries")
+            and not cleaned.get("criteria_source")
+            and "criteria_source" in self.fields
+        ):
+            self.add_error("criteria_source", _("Cite the source that states who it is for."))
+        return cleaned

@@ -3,12 +3,13 @@ COPY), and for large runs the indexes, foreign keys and search triggers set asid
 the rows go in and restored however the run ends."""
 
 import datetime
+import json
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 
 from ..models.searchable import SearchableModel
 from ..search.backends import COLUMNS, fts_table, install_statements, sqlite_uninstall
@@ -29,6 +30,10 @@ class Writer:
             index
             for index, field in enumerate(fields)
             if self.vendor == "sqlite" and field.get_internal_type() == "DateTimeField"
+        ]
+        # JSON columns (lists of choices) go in as their text, which both databases read.
+        self.jsons = [
+            index for index, field in enumerate(fields) if isinstance(field, models.JSONField)
         ]
         self.texts = {}
         self.table = model._meta.db_table
@@ -68,6 +73,8 @@ class Writer:
                     "%Y-%m-%d %H:%M:%S.%f"
                 )
             row[index] = self.texts[moment]
+        for index in self.jsons:
+            row[index] = json.dumps(row[index])
         return tuple(row)
 
     def next_id(self):

@@ -3,11 +3,12 @@
 import re
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
@@ -21,6 +22,42 @@ class CodeField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.strip().upper() if isinstance(value, str) else value
+
+
+class ChoiceListField(models.JSONField):
+    """A list of values of one set of choices (`of`, a TextChoices), stored as JSON so that
+    SQLite and PostgreSQL hold it alike; edited as checkboxes. Empty means not recorded."""
+
+    def __init__(self, *args, of=None, **kwargs):
+        self.of = of
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["of"] = self.of
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        allowed = set(self.of.values)
+        if not isinstance(value, list) or any(item not in allowed for item in value):
+            raise ValidationError(
+                _("Choose among: %(choices)s.") % {"choices": ", ".join(self.of.values)},
+                code="invalid_choice",
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("Each choice once only."), code="duplicate")
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=self.of.choices,
+            required=not self.blank,
+            widget=forms.CheckboxSelectMultiple,
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+        )
 
 
 class Status(models.TextChoices):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import (
     PUBLISHED_ONLY,
+    ChoiceListField,
     PublishableModel,
     PublishableQuerySet,
     Qualifier,
@@ -16,8 +17,12 @@ from .base import (
     TimestampedModel,
     plain_number,
 )
-from .reference import Region, Source
+from .enterprise import Size, Tier
+from .reference import Industry, Region, Source
 from .searchable import SearchableModel
+
+# The policy matcher's page is at /policies/match/, where a policy with this slug would be.
+MATCHER_SLUG = "match"
 
 
 class PolicyQuerySet(SlugQuerySet):
@@ -46,6 +51,11 @@ class PolicyInitiative(SearchableModel, SluggedModel):
         PROPOSED = "proposed", _("Proposed")
         IN_FORCE = "in_force", _("Issued, in force")
         EXPIRED = "expired", _("Expired or completed")
+
+    class Listing(models.TextChoices):
+        ANY = "any", _("Listed or not")
+        LISTED = "listed", _("Listed firms")
+        UNLISTED = "unlisted", _("Firms not listed")
 
     title = models.CharField(_("title"), max_length=300)
     title_is_descriptive = models.BooleanField(
@@ -93,6 +103,50 @@ class PolicyInitiative(SearchableModel, SluggedModel):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="policies", blank=True
     )
+    # Who the initiative is for, as its source states it (the policy matcher reads these);
+    # each left empty is not recorded, which never means "no one".
+    eligible_tiers = ChoiceListField(
+        _("for the tiers"),
+        of=Tier,
+        help_text=_(
+            "Tick the tiers the source says the initiative is for; none if it does not say."
+        ),
+    )
+    eligible_sizes = ChoiceListField(
+        _("for the sizes"),
+        of=Size,
+        help_text=_("Tick the enterprise sizes the source says the initiative is for."),
+    )
+    eligible_industries = models.ManyToManyField(
+        Industry,
+        verbose_name=_("for the industries"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"level": Industry.Level.SECTION},
+        help_text=_("The industry sections the source says the initiative is for."),
+    )
+    listing_requirement = models.CharField(
+        _("listing"),
+        max_length=10,
+        choices=Listing,
+        blank=True,
+        help_text=_("Whether the source says the initiative is for listed firms; empty if not."),
+    )
+    criteria_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        verbose_name=_("source of the criteria"),
+        related_name="policy_criteria",
+        null=True,
+        blank=True,
+        help_text=_("The document that states who the initiative is for."),
+    )
+    criteria_note = models.CharField(
+        _("note on the criteria"),
+        max_length=300,
+        blank=True,
+        help_text=_("In a sentence, in your own words: who the source says it is for."),
+    )
 
     objects = PolicyQuerySet.as_manager()
 
@@ -137,14 +191,27 @@ class PolicyInitiative(SearchableModel, SluggedModel):
 
     def clean(self):
         errors = {}
+        if self.slug == MATCHER_SLUG:
+            errors["slug"] = _("This address belongs to the policy matcher; choose another.")
         if self.scope == self.Scope.REGIONAL and not self.region_id:
             errors["region"] = _("Choose the region a regional initiative covers.")
         if self.scope == self.Scope.NATIONAL and self.region_id:
             errors["region"] = _("A national initiative covers no single region.")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period ends before it starts.")
+        stated = self.states_criteria(industries=False) or self.criteria_note
+        if stated and not self.criteria_source_id:
+            errors["criteria_source"] = _("Cite the source that states who it is for.")
         if errors:
             raise ValidationError(errors)
+
+    def states_criteria(self, industries=True):
+        """Whether any criterion of who the initiative is for is recorded (the industries
+        too when asked: they need the row saved, and read the prefetched ones if any)."""
+        stated = bool(self.eligible_tiers or self.eligible_sizes or self.listing_requirement)
+        if not stated and industries and self.pk:
+            stated = bool(self.eligible_industries.all())
+        return stated
 
 
 class TargetQuerySet(models.QuerySet):
@@ -168,6 +235,13 @@ class PolicyTarget(TimestampedModel):
         _("what is counted"),
         max_length=300,
         help_text=_("e.g. provincial-level specialized and sophisticated enterprises"),
+    )
+    tier = models.CharField(
+        _("tier counted"),
+        max_length=20,
+        choices=Tier,
+        blank=True,
+        help_text=_("When the target counts firms of one tier of the gradient system."),
     )
     qualifier = models.CharField(_("qualifier"), max_length=10, choices=Qualifier, blank=True)
     target_value = models.DecimalField(

@@ -37,6 +37,7 @@ class SourceQuerySet(models.QuerySet):
             Product.objects.published().filter(sources=source),
             Exhibition.objects.published().filter(sources=source),
             PolicyInitiative.objects.published().filter(sources=source),
+            PolicyInitiative.objects.published().filter(criteria_source=source),
             Indicator.objects.published().filter(source=source),
             Recognition.objects.published().filter(source=source),
             Statement.objects.published().filter(source=source),
@@ -117,6 +118,7 @@ class Source(models.Model):
                 self.policies,
                 self.indicators,
                 self.recognitions,
+                self.policy_criteria,
             )
         )
 

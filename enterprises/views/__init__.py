@@ -19,6 +19,7 @@ from .directory import (
     RegionDetailView,
     RegionListView,
 )
+from .matching import PolicyMatchView
 from .search import SearchView, suggest
 from .service import healthz, ping, robots_txt
 from .statistics import StatisticsView
@@ -36,6 +37,7 @@ __all__ = [
     "PersonListView",
     "PolicyDetailView",
     "PolicyListView",
+    "PolicyMatchView",
     "ProductDetailView",
     "ProductListView",
     "PublishedListView",

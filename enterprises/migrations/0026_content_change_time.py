@@ -10,7 +10,7 @@ def changed_now(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0024_recognition_lifecycle_index"),
+        ("enterprises", "0025_policy_criteria"),
     ]
 
     operations = [
