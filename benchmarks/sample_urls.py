@@ -8,7 +8,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import django
 
@@ -37,7 +37,7 @@ SAMPLES = 400
 # Distinct URLs of each scenario rendered without the cache, for queries and cold times.
 COLD_SAMPLES = 25
 # Pages timed on their first request after a change (issue 17: statistics under 300 ms).
-AFTER_CHANGE = ("home", "statistics", "compare")
+AFTER_CHANGE = ("home", "statistics", "compare", "match")
 CHANGES = 3
 SEARCH_WORDS = [
     "机器人",
@@ -119,6 +119,7 @@ def main(out_dir, seed=1):
         Region.objects.filter(enterprises__isnull=False).distinct().values_list("slug", flat=True)
     )
     industries = list(Industry.objects.sections().values_list("code", flat=True))
+    region_codes = list(Region.objects.values_list("code", flat=True))
     exhibitions = list(Exhibition.objects.published().values_list("slug", flat=True)[:300])
     choose = filters(rng, regions, industries, exhibitions)
     published = Enterprise.objects.published()
@@ -157,6 +158,21 @@ def main(out_dir, seed=1):
         # Last, so the random choices of the scenarios above stay as they were.
         "compare": [
             "/compare/?e=" + ",".join(rng.sample(slugs[:SAMPLES], 4)) for _ in range(SAMPLES)
+        ],
+        # Half from an enterprise's page, half a firm described by the form.
+        "match": [
+            f"/policies/match/?enterprise={rng.choice(slugs[:SAMPLES])}"
+            if n % 2
+            else "/policies/match/?"
+            + urlencode(
+                {
+                    "region": rng.choice(region_codes),
+                    "industry": rng.choice(industries),
+                    "tier": rng.choice([t for t, _label in Tier.choices]),
+                    "size": rng.choice([s for s, _label in Size.choices]),
+                }
+            )
+            for n in range(SAMPLES)
         ],
     }
     for name, urls in scenarios.items():
