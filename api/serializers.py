@@ -270,12 +270,7 @@ class PolicySerializer(PageLinkMixin, serializers.ModelSerializer):
             "stage",
             "summary",
             "sources",
-            "eligible_tiers",
-            "eligible_sizes",
-            "eligible_industries",
-            "listing_requirement",
-            "criteria_source",
-            "criteria_note",
+            *PolicyInitiative.CRITERIA_FIELDS,
             "page",
         ]
 

@@ -263,14 +263,7 @@ class PolicyInitiativeAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdm
                     "Record only what the source states; leave empty what it does not say. "
                     "Criteria need their source."
                 ),
-                "fields": (
-                    "eligible_tiers",
-                    "eligible_sizes",
-                    "eligible_industries",
-                    "listing_requirement",
-                    "criteria_source",
-                    "criteria_note",
-                ),
+                "fields": PolicyInitiative.CRITERIA_FIELDS,
             },
         ),
         (_("Sources"), {"fields": ("sources", "verified_on", ("created_at", "updated_at"))}),

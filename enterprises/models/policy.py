@@ -39,6 +39,17 @@ class PolicyQuerySet(SlugQuerySet):
 class PolicyInitiative(SearchableModel, SluggedModel):
     """A plan, programme or channel through which authorities cultivate the SMEs."""
 
+    # Who the initiative is for, as its source states it (the policy matcher's rules), in
+    # the order the admin, the API and imports list them.
+    CRITERIA_FIELDS = (
+        "eligible_tiers",
+        "eligible_sizes",
+        "eligible_industries",
+        "listing_requirement",
+        "criteria_source",
+        "criteria_note",
+    )
+
     slug_source = "title"
     search_related = ("region",)
     rich_text_fields = ("text",)
