@@ -97,7 +97,9 @@ class Cell:
 
     def number(self):
         """The value for the chart: a float, or None to draw nothing."""
-        return None if self.value is None else float(self.value)
+        if self.value is None or not isinstance(self.value, int | float | Decimal):
+            return None
+        return float(self.value)
 
     def text(self):
         """The cell as the CSV writes it."""
@@ -134,9 +136,20 @@ class Chart:
     label_heading: str = ""
     notes: list = field(default_factory=list)  # lines shown under the table
     cited: bool = False  # rows cite their own source (a Source column)
+    drawn_column: int = None  # the one column the drawing shows, if not all of them
+    nothing_to_draw: str = ""  # said when the table has rows but no value to draw
 
     def __bool__(self):
         return bool(self.rows)
+
+    @property
+    def drawn(self):
+        """Whether there is a value to draw (not only zeros and unknowns)."""
+        for row in self.rows:
+            cells = row.cells if self.drawn_column is None else [row.cells[self.drawn_column]]
+            if any(cell.number() for cell in cells):
+                return True
+        return False
 
     @property
     def element_id(self):
@@ -476,37 +489,29 @@ def published_targets():
 
 
 def policy_targets(targets, key="targets", with_policy=True):
-    """Each target with its deadline against the latest value reported towards it; targets
-    with no reported value are listed as such, not drawn as zeros."""
-    rows, waiting = [], []
+    """Each target with its deadline against the latest value reported towards it; the
+    drawing shows the share of the target reached, and only for targets with a reported
+    value (the others say so in the table, never drawn as zeros)."""
+    rows = []
     for target in targets:
         label = text_of(target, "measure")
         if with_policy:
             label = f"{text_of(target.initiative, 'title')}: {label}"
-        if target.latest_value is None:
-            waiting.append(label)
-            continue
         unit = text_of(target, "unit")
+        waiting = _("no reported progress yet")
         rows.append(
             Row(
                 label,
                 [
                     Cell(target.target_value, target.get_qualifier_display(), unit),
                     Cell(target.deadline_year, note=_("no deadline stated"), plain=True),
-                    Cell(target.latest_value, "", unit),
-                    Cell(
-                        note=target.latest_value_on.isoformat() if target.latest_value_on else ""
-                    ),
-                    Cell(target.progress_percent, unit="%"),
+                    Cell(target.latest_value, "", unit, note=waiting),
+                    Cell(target.latest_value_on, note="—", plain=True),
+                    Cell(target.progress_percent, unit="%", note="—"),
                 ],
                 url=target.initiative.get_absolute_url() if with_policy else "",
                 source=target.latest_value_source,
             )
-        )
-    notes = []
-    if waiting:
-        notes.append(
-            _("No reported progress yet: %(targets)s.") % {"targets": _("; ").join(waiting)}
         )
     return Chart(
         key=key,
@@ -522,12 +527,13 @@ def policy_targets(targets, key="targets", with_policy=True):
             _("By (year)"),
             _("Latest reported value"),
             _("Reported on"),
-            _("Share of the target (%)"),
+            _("Share of the target reached (%)"),
         ],
         rows=rows,
-        notes=notes,
         cited=True,
-        empty=_("No reported progress yet.") if waiting else _("No numeric targets recorded."),
+        drawn_column=4,
+        nothing_to_draw=_("No reported progress yet: no target has a reported value to draw."),
+        empty=_("No numeric targets recorded."),
     )
 
 

@@ -145,6 +145,7 @@
   function progress(data) {
     var option = base();
     var share = data.columns.length - 1;
+    data = { columns: data.columns, rows: data.rows.filter(function (row) { return row.values[share] !== null; }) };
     option.tooltip.trigger = "item";
     option.tooltip.formatter = function (p) { return p.name + ": " + formatNumber(p.value) + "%"; };
     option.grid = { left: 8, right: 56, top: 8, bottom: 24, containLabel: true };
