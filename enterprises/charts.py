@@ -106,7 +106,9 @@ class Cell:
         if self.value is None:
             return self.note
         value = plain_number(self.value) if isinstance(self.value, Decimal) else self.value
-        text = " ".join(str(part) for part in (self.qualifier, value, self.unit) if part)
+        text = " ".join(str(part) for part in (self.qualifier, value) if part)
+        if self.unit:
+            text += self.unit if self.unit == "%" else f" {self.unit}"
         if self.as_of:
             text += f" ({self.as_of.isoformat()})"
         return text

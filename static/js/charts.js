@@ -21,7 +21,6 @@
       backgroundColor: "#ffffff",
       aria: { enabled: true, decal: { show: true } },
       animation: false,
-      textStyle: { fontFamily: "inherit" },
       tooltip: { renderMode: "richText", confine: true },
     };
   }
@@ -48,26 +47,28 @@
       }];
       return option;
     }
-    // National figures to the left, the directory's to the right: two scales, since the
-    // directory is not a complete register.
-    option.legend = { top: 0 };
+    // National figures to the left, the directory's to the right, the tiers between them:
+    // two scales, since the directory is not a complete register.
+    option.legend = { top: 0, itemGap: 32 };
     option.grid = [
-      { left: "2%", width: "40%", top: 32, bottom: 24, containLabel: false },
-      { left: "58%", width: "38%", top: 32, bottom: 24, containLabel: false },
+      { left: "8%", width: "28%", top: 36, bottom: 24 },
+      { left: "64%", width: "30%", top: 36, bottom: 24 },
     ];
     option.xAxis = [
-      { type: "value", gridIndex: 0, inverse: true, axisLabel: { formatter: formatNumber } },
-      { type: "value", gridIndex: 1, minInterval: 1 },
+      { type: "value", gridIndex: 0, inverse: true, axisLabel: { formatter: formatNumber, hideOverlap: true } },
+      { type: "value", gridIndex: 1, minInterval: 1, axisLabel: { hideOverlap: true } },
     ];
     option.yAxis = [
       { type: "category", gridIndex: 0, data: tiers, position: "right", axisLabel: { show: false }, axisTick: { show: false } },
-      { type: "category", gridIndex: 1, data: tiers, position: "left", axisLabel: { show: false }, axisTick: { show: false } },
+      { type: "category", gridIndex: 1, data: tiers, position: "left", axisTick: { show: false },
+        axisLabel: { width: 150, overflow: "break", align: "center", margin: 90 } },
     ];
+    var valueLabel = function (position) {
+      return { show: true, position: position, formatter: function (p) { return formatNumber(p.value); } };
+    };
     option.series = [
-      { type: "bar", name: data.columns[0], xAxisIndex: 0, yAxisIndex: 0, data: column(data, 0),
-        label: { show: true, position: "left", formatter: function (p) { return formatNumber(p.value); } } },
-      { type: "bar", name: data.columns[1], xAxisIndex: 1, yAxisIndex: 1, data: column(data, 1),
-        label: { show: true, position: "right", formatter: function (p) { return p.name + "  " + formatNumber(p.value); } } },
+      { type: "bar", name: data.columns[0], xAxisIndex: 0, yAxisIndex: 0, data: column(data, 0), label: valueLabel("left") },
+      { type: "bar", name: data.columns[1], xAxisIndex: 1, yAxisIndex: 1, data: column(data, 1), label: valueLabel("right") },
     ];
     return option;
   }
@@ -89,7 +90,7 @@
     option.tooltip.trigger = "item";
     option.tooltip.formatter = function (p) { return p.name + ": " + formatNumber(p.value[2]); };
     option.visualMap = {
-      type: "continuous", min: 1, max: max, calculable: false, orient: "horizontal",
+      type: "continuous", min: 1, max: max, calculable: false, orient: "horizontal", text: [formatNumber(max), "1"],
       left: "center", bottom: 0, seriesIndex: 0, dimension: 2,
       inRange: { color: ["#cfe3f5", "#08519c"] }, outOfRange: { color: ["#eeeeee"] },
     };
@@ -122,7 +123,7 @@
     }
     option.series = data.columns.map(function (name, index) {
       return {
-        type: "bar", name: name, data: column(data, index), stack: stacked ? "all" : undefined,
+        type: "bar", name: name, data: column(data, index), stack: stacked ? "all" : undefined, barMaxWidth: 48,
         label: { show: !stacked, position: "right", formatter: function (p) { return formatNumber(p.value); } },
       };
     });
@@ -224,7 +225,18 @@
     chart.setOption(build(data));
     element.dataset.drawn = "true";
     drawn.push(chart);
-    addButtons(element.closest("figure"), chart, element.dataset.name || "chart");
+    var figure = element.closest("figure");
+    addButtons(figure, chart, element.dataset.name || "chart");
+    // Small multiples: the drawing stands for the table, which stays one click away (and
+    // open without JavaScript, and when printing).
+    if (figure.classList.contains("chart-small")) {
+      var details = figure.querySelector("details.chart-table");
+      if (details) details.open = false;
+    }
+  });
+
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.chart-table").forEach(function (details) { details.open = true; });
   });
 
   var pending = null;
