@@ -238,57 +238,47 @@ def latest_national_tier_figures(indicators=None):
     return latest
 
 
-def tier_pyramid(tier_counts, national=None, region=None, key="tiers"):
+def national_cell(figure):
+    if figure is None:
+        return Cell(note=_("No national figure in the sources yet"))
+    return Cell(
+        figure.value, figure.get_qualifier_display(), text_of(figure, "unit"), as_of=figure.as_of
+    )
+
+
+def tier_pyramid(tier_counts, national=None, region=None):
     """The gradient system from the lowest tier up: the directory's enterprises at each tier
-    and, given `national` ({tier: Indicator}), the latest national figure beside it."""
-    columns = [_("In this directory")]
-    if national is not None:
-        columns = [_("Nationally (latest figure)"), *columns]
+    (of one region, if given) and, given `national` ({tier: Indicator}), the latest
+    national figure beside it."""
     rows = []
     for tier, n in reversed(tier_counts):
         filters = {"tier": tier.value}
         if region is not None:
             filters = {"region": region.slug, **filters}
-        cells = [Cell(n)]
+        row = Row(str(tier.label), [Cell(n)], url=enterprise_list_url(**filters))
         if national is not None:
             figure = national.get(tier)
-            if figure is None:
-                cells.insert(0, Cell(note=_("No national figure in the sources yet")))
-            else:
-                cells.insert(
-                    0,
-                    Cell(
-                        figure.value,
-                        figure.get_qualifier_display(),
-                        text_of(figure, "unit"),
-                        as_of=figure.as_of,
-                    ),
-                )
-        rows.append(
-            Row(
-                str(tier.label),
-                cells,
-                url=enterprise_list_url(**filters),
-                source=national.get(tier).source if national and national.get(tier) else None,
-            )
-        )
-    source = directory_source()
-    if national is not None:
+            row.cells.insert(0, national_cell(figure))
+            row.source = figure.source if figure else None
+        rows.append(row)
+    if national is None:
+        columns, source = [_("In this directory")], directory_source()
+    else:
+        columns = [_("Nationally (latest figure)"), _("In this directory")]
         source = _(
             "Sources: national figures as the documents cited in the table state them "
             "(the latest of each series); directory counts from the published entries of "
             "this directory, which is not a complete register."
         )
-    notes = [_("Each enterprise is counted once, at its highest tier in force.")]
     return Chart(
-        key=key,
+        key="tiers",
         kind=Kind.PYRAMID,
         caption=_("The gradient system: enterprises at each tier"),
         source=source,
         label_heading=_("Tier"),
         columns=columns,
         rows=rows,
-        notes=notes,
+        notes=[_("Each enterprise is counted once, at its highest tier in force.")],
         cited=national is not None,
         empty=_("No enterprise is published yet."),
     )
@@ -490,7 +480,7 @@ def published_targets():
     )
 
 
-def policy_targets(targets, key="targets", with_policy=True):
+def policy_targets(targets, with_policy=True):
     """Each target with its deadline against the latest value reported towards it; the
     drawing shows the share of the target reached, and only for targets with a reported
     value (the others say so in the table, never drawn as zeros)."""
@@ -516,7 +506,7 @@ def policy_targets(targets, key="targets", with_policy=True):
             )
         )
     return Chart(
-        key=key,
+        key="targets",
         kind=Kind.PROGRESS,
         caption=_("Policy targets against their latest reported values"),
         source=_(

@@ -9,6 +9,9 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from enterprises.charts import NATIONAL_TIER_SERIES, TILE_POSITIONS
@@ -460,3 +463,26 @@ def test_a_decimal_value_keeps_its_fraction(client, directory):
         "2022-11-17": [26.8],
         "2024-10-14": [53.4],
     }
+
+
+class TestWithTheCache:
+    """With the cache on, what scans the recognitions is read once per content version and
+    region."""
+
+    @pytest.fixture(autouse=True)
+    def cache_on(self, settings):
+        settings.DIRECTORY_CACHE = True
+
+    @pytest.mark.parametrize("url", ["/statistics/", "/regions/shandong/"])
+    def test_the_other_language_reuses_the_recognition_counts(self, directory, url):
+        Client().get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get("/en" + url)
+        assert response.status_code == 200
+        assert not any("enterprises_recognition" in q["sql"] for q in queries.captured_queries)
+        assert rows(Page(response.content.decode()).data["chart-data-recognition_years"])
+
+    def test_each_region_has_its_own_recognition_counts(self, client, directory):
+        client.get("/en/regions/shandong/")
+        _response, parsed = page(Client(), "/en/regions/liaoning/")
+        assert rows(parsed.data["chart-data-recognition_years"]) == {"2024": [0.0, 0.0, 0.0, 1.0]}

@@ -186,7 +186,7 @@ class ChartPageMixin:
             self.object = self.get_object()
         key = request.GET.get("chart", "")
         chart = by_key(self.get_charts(), key)
-        if chart is None or not chart:
+        if not chart:
             raise ReaderNotFound(
                 _("This page has no chart “%(chart)s” with data to download.")
                 % {"chart": key[:40]}
