@@ -63,3 +63,13 @@ def test_the_csv_link_downloads_the_charts_data(page, site):
     assert download.value.suggested_filename == "statistics-tiers.csv"
     with open(download.value.path(), encoding="utf-8-sig") as saved:
         assert saved.readline().startswith("Tier,")
+
+
+def test_chart_pages_do_not_scroll_sideways_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for path in ("/statistics/", "/en/statistics/", "/regions/guangdong/"):
+        page.goto(site + path)
+        expect(page.locator(".chart-canvas[data-drawn=true]").first).to_be_attached()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
