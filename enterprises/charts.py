@@ -488,7 +488,10 @@ def policy_targets(targets, with_policy=True):
     for target in targets:
         label = text_of(target, "measure")
         if with_policy:
-            label = f"{text_of(target.initiative, 'title')}: {label}"
+            label = _("%(policy)s: %(target)s") % {
+                "policy": text_of(target.initiative, "title"),
+                "target": label,
+            }
         unit = text_of(target, "unit")
         waiting = _("no reported progress yet")
         rows.append(
