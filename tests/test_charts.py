@@ -486,3 +486,32 @@ class TestWithTheCache:
         client.get("/en/regions/shandong/")
         _response, parsed = page(Client(), "/en/regions/liaoning/")
         assert rows(parsed.data["chart-data-recognition_years"]) == {"2024": [0.0, 0.0, 0.0, 1.0]}
+
+
+@pytest.mark.parametrize("size", [2, 5])
+def test_more_series_and_targets_cost_no_more_queries(client, db, django_assert_num_queries, size):
+    region = RegionFactory(code="44", slug="guangdong")
+    plan = PolicyFactory(scope="regional", region=region, slug="plan")
+    for i in range(size):
+        source = SourceFactory()
+        for year in (2021, 2022):
+            IndicatorFactory(series=f"national-{i}", as_of=f"{year}-01-01", source=source)
+            IndicatorFactory(series=f"region-{i}", region=region, as_of=f"{year}-01-01")
+        PolicyTargetFactory(
+            initiative=plan,
+            latest_value=100 * (i + 1),
+            latest_value_on="2024-01-01",
+            latest_value_source=source,
+        )
+        RecognitionFactory(enterprise=EnterpriseFactory(region=region), year=2020 + i, batch=i + 1)
+    pages = (
+        ("/en/statistics/", 6, size),
+        ("/en/regions/guangdong/", 9, size),
+        ("/en/policies/plan/", 4, 0),
+    )
+    for url, queries, series in pages:
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        parsed = Page(response.content.decode())
+        assert len([key for key in parsed.data if key.startswith("chart-data-series-")]) == series
+        assert len(parsed.data["chart-data-targets"]["rows"]) == size
