@@ -515,3 +515,13 @@ def test_more_series_and_targets_cost_no_more_queries(client, db, django_assert_
         parsed = Page(response.content.decode())
         assert len([key for key in parsed.data if key.startswith("chart-data-series-")]) == series
         assert len(parsed.data["chart-data-targets"]["rows"]) == size
+
+
+def test_region_page_counts_enterprises_without_an_industry_apart(client, directory):
+    EnterpriseFactory(region=directory["shandong"], industry=None)
+    response, parsed = page(client, "/en/regions/shandong/")
+    assert "1 enterprise has no recorded industry." in response.content.decode()
+    assert rows(parsed.data["chart-data-industries"]) == {
+        "C Manufacturing": [2.0],
+        "I Information technology": [1.0],
+    }

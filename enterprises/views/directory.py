@@ -246,6 +246,11 @@ class RegionDetailView(ChartPageMixin, ContentVersionMixin, DetailView):
         return {"region": str(self.object.pk)}
 
     @cached_property
+    def industry_counts(self):
+        """{industry section pk as a string, "" if not recorded: enterprises of the region}."""
+        return self.cube.facet_counts(self.chosen, ["industry"])["industry"]
+
+    @cached_property
     def indicators(self):
         return list(
             Indicator.objects.published().filter(region=self.object).select_related("source")
@@ -253,7 +258,7 @@ class RegionDetailView(ChartPageMixin, ContentVersionMixin, DetailView):
 
     def get_charts(self):
         region = self.object
-        counts = self.cube.facet_counts(self.chosen, ["industry"])["industry"]
+        counts = self.industry_counts
         sections = [
             (industry, counts[str(industry.pk)])
             for industry in Industry.objects.sections()
@@ -277,9 +282,7 @@ class RegionDetailView(ChartPageMixin, ContentVersionMixin, DetailView):
         context.update(
             tier_counts=self.cube.tier_counts(self.chosen),
             enterprise_count=self.cube.count(self.chosen),
-            industry_unknown=self.cube.facet_counts(self.chosen, ["industry"])["industry"].get(
-                "", 0
-            ),
+            industry_unknown=self.industry_counts.get("", 0),
             enterprises=enterprises.for_listing()[: self.shown_enterprises],
             policies=PolicyInitiative.objects.published().for_region(region),
             indicators=self.indicators,
