@@ -109,6 +109,8 @@ lock: ## Re-resolve both pin files from pyproject.toml (needs network access to 
 vendor: ## Refresh the front-end files vendored under static/vendor (needs npm).
 	npm install --no-save --silent
 	cp node_modules/jquery-ui/dist/jquery-ui.min.js node_modules/jquery-ui/LICENSE.txt static/vendor/jquery-ui/
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE static/vendor/echarts/
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

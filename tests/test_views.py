@@ -267,7 +267,7 @@ def build_directory(size):
 
 # Lists: count, page, facet counts (one query for all), and each choice list in the form.
 QUERY_COUNTS = {
-    "/": 4,
+    "/": 5,  # the national figures of the tier pyramid
     "/enterprises/": 6,
     # Two more: the form looks up the chosen region and exhibition once each; one fewer:
     # with the cache off there is no cube to size the directory, so no sample of the
@@ -288,8 +288,9 @@ QUERY_COUNTS = {
     "/regions/": 1,
     "/people/": 1,
     "/people/person-0/": 2,
-    "/regions/liaoning/": 6,
-    "/statistics/": 4,
+    "/regions/liaoning/": 9,  # the charts: industry sections, recognitions, targets
+    # The charts: the indicator series and the policy targets.
+    "/statistics/": 6,
     "/healthz": 1,
 }
 

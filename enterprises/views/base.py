@@ -3,15 +3,17 @@ and the content version a request sees."""
 
 from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ..caching import request_version
+from ..charts import by_key
 from ..facets import cube as facet_cube
 from ..models import (
     Statement,
@@ -163,3 +165,49 @@ class ContentVersionMixin:
     @cached_property
     def cube(self):
         return facet_cube(self.version)
+
+
+class ChartPageMixin:
+    """A page with charts (enterprises.charts, listed by `get_charts()`): they are in its
+    context as `charts` and `chart` ({key: chart}), and each one's data downloads as CSV at
+    ?format=csv&chart=<key>."""
+
+    @classmethod
+    def query_parameters(cls):
+        return ("format", "chart")
+
+    def get(self, request, *args, **kwargs):
+        wanted = request.GET.get("format")
+        if not wanted:
+            return super().get(request, *args, **kwargs)
+        if wanted != "csv":
+            raise ReaderNotFound(
+                _("There is no download as “%(format)s” here: the charts’ data comes as csv.")
+                % {"format": wanted[:20]}
+            )
+        if hasattr(self, "get_object"):
+            self.object = self.get_object()
+        key = request.GET.get("chart", "")
+        chart = by_key(self.get_charts(), key)
+        if not chart:
+            raise ReaderNotFound(
+                _("This page has no chart “%(chart)s” with data to download.")
+                % {"chart": key[:40]}
+            )
+        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
+        name = f"{self.chart_file_prefix()}-{chart.key}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def chart_file_prefix(self):
+        slug = getattr(getattr(self, "object", None), "slug", "")
+        return f"{self.section or 'home'}-{slug}" if slug else (self.section or "home")
+
+    def get_charts(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = self.get_charts()
+        context.update(charts=found, chart={chart.key: chart for chart in found})
+        return context

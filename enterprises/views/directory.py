@@ -2,15 +2,18 @@
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .. import charts
 from ..filters import EnterpriseFilter, ExhibitionFilter, PolicyFilter, ProductFilter
 from ..models import (
     Enterprise,
     Exhibit,
     Exhibition,
     Indicator,
+    Industry,
     Person,
     PolicyInitiative,
     PolicyTarget,
@@ -18,19 +21,28 @@ from ..models import (
     Recognition,
     Region,
     Statement,
+    Tier,
 )
 from ..models.recognition import with_stage_history
 from .base import (
     PAGE_SIZE,
+    ChartPageMixin,
     ContentVersionMixin,
     PublishedListView,
     VisibleDetailView,
     statements,
 )
+from .statistics import remembered_recognition_counts
 
 
-class HomeView(ContentVersionMixin, TemplateView):
+class HomeView(ChartPageMixin, ContentVersionMixin, TemplateView):
     template_name = "enterprises/home.html"
+    section = None
+
+    def get_charts(self):
+        return [
+            charts.tier_pyramid(self.cube.tier_counts(), charts.latest_national_tier_figures())
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,7 +193,7 @@ class PolicyListView(PublishedListView):
     template_name = "enterprises/policy_filter.html"
 
 
-class PolicyDetailView(VisibleDetailView):
+class PolicyDetailView(ChartPageMixin, VisibleDetailView):
     list_view = PolicyListView
     name_field = "title"
     model = PolicyInitiative
@@ -199,6 +211,9 @@ class PolicyDetailView(VisibleDetailView):
                 statements(),
             )
         )
+
+    def get_charts(self):
+        return [charts.policy_targets(self.object.targets.all(), with_policy=False)]
 
 
 class RegionListView(ListView):
@@ -223,25 +238,58 @@ class RegionListView(ListView):
         return super().get_context_data(**kwargs, sort=self.sort())
 
 
-class RegionDetailView(ContentVersionMixin, DetailView):
+class RegionDetailView(ChartPageMixin, ContentVersionMixin, DetailView):
     section = "regions"
     model = Region
     shown_enterprises = PAGE_SIZE
+
+    @cached_property
+    def chosen(self):
+        return {"region": str(self.object.pk)}
+
+    @cached_property
+    def industry_counts(self):
+        """{industry section pk as a string, "" if not recorded: enterprises of the region}."""
+        return self.cube.facet_counts(self.chosen, ["industry"])["industry"]
+
+    @cached_property
+    def indicators(self):
+        return list(
+            Indicator.objects.published().filter(region=self.object).select_related("source")
+        )
+
+    def get_charts(self):
+        region = self.object
+        counts = self.industry_counts
+        sections = [
+            (industry, counts[str(industry.pk)])
+            for industry in Industry.objects.sections()
+            if counts.get(str(industry.pk))
+        ]
+        tiers = [Tier(value) for value in reversed(Tier.values)]
+        recognitions = remembered_recognition_counts(self.version, region)
+        targets = charts.published_targets().filter(initiative__region=region)
+        return [
+            charts.tier_pyramid(self.cube.tier_counts(self.chosen), region=region),
+            charts.industry_sections(sections, region=region),
+            charts.recognitions_by_year(recognitions, tiers),
+            charts.policy_targets(targets),
+            *charts.indicator_series(self.indicators),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         region = self.object
         enterprises = Enterprise.objects.published().in_region(region)
-        chosen = {"region": str(region.pk)}
         context.update(
-            tier_counts=self.cube.tier_counts(chosen),
-            enterprise_count=self.cube.count(chosen),
+            tier_counts=self.cube.tier_counts(self.chosen),
+            enterprise_count=self.cube.count(self.chosen),
+            industry_unknown=self.industry_counts.get("", 0),
             enterprises=enterprises.for_listing()[: self.shown_enterprises],
             policies=PolicyInitiative.objects.published().for_region(region),
-            indicators=Indicator.objects.published()
-            .filter(region=region)
-            .select_related("source"),
+            indicators=self.indicators,
             exhibitions=Exhibition.objects.published().filter(region=region),
+            series_charts=[c for c in context["charts"] if c.kind == charts.Kind.LINE],
         )
         return context
 

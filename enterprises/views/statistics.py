@@ -1,54 +1,86 @@
 """Counts across the published directory."""
 
-from django.db.models import BooleanField, Case, Count, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from .. import charts
 from ..caching import remember
 from ..models import (
     Exchange,
     Industry,
-    Recognition,
     Region,
     Size,
     Tier,
 )
-from ..models.recognition import valid_on
-from .base import ContentVersionMixin
+from .base import ChartPageMixin, ContentVersionMixin
+
+RECOGNITION_TIMEOUT = 7 * 24 * 3600
 
 
-def recognition_counts():
-    """[(year, tier, in force, n)] over the gradient recognitions of published enterprises,
-    in force today or not (the version the result is kept under holds the date)."""
-    in_force = Case(
-        When(valid_on(timezone.localdate()), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    return list(
-        Recognition.objects.published()
-        .gradient()
-        .order_by()
-        .annotate(in_force=in_force)
-        .values_list("year", "tier", "in_force")
-        .annotate(n=Count("pk"))
+def remembered_recognition_counts(version, region=None):
+    """charts.recognition_counts, once per content version (which holds the date) and
+    region: it scans the recognitions."""
+    name = "recognition-counts" if region is None else f"recognition-counts-{region.pk}"
+    return remember(
+        name,
+        lambda: charts.recognition_counts(timezone.localdate(), region),
+        version=version,
+        timeout=RECOGNITION_TIMEOUT,
+        per_language=False,
     )
 
 
-class StatisticsView(ContentVersionMixin, TemplateView):
-    """Counts across the published directory: by region and tier, industry, size, listing,
-    and recognitions per year. Facts a source does not state are counted apart ("not
-    recorded"), never as zero or "no"."""
+class StatisticsView(ChartPageMixin, ContentVersionMixin, TemplateView):
+    """Counts across the published directory: the tier pyramid beside the national figures,
+    by region and tier, industry, size, listing, recognitions per year and batch, the
+    national figures over time and the policy targets. Facts a source does not state are
+    counted apart ("not recorded"), never as zero or "no"."""
 
     template_name = "enterprises/statistics.html"
     section = "statistics"
 
+    @cached_property
+    def tiers(self):
+        return [Tier(value) for value in reversed(Tier.values)]
+
+    @cached_property
+    def regions(self):
+        return list(Region.objects.all())
+
+    @cached_property
+    def industries(self):
+        counts = self.cube.totals("industry")
+        return [
+            (industry, counts[industry.pk])
+            for industry in Industry.objects.sections()
+            if counts.get(industry.pk)
+        ]
+
+    @cached_property
+    def recognition_counts(self):
+        return remembered_recognition_counts(self.version)
+
+    def get_charts(self):
+        indicators = list(charts.series_indicators())
+        return [
+            charts.tier_pyramid(
+                self.cube.tier_counts(), charts.latest_national_tier_figures(indicators)
+            ),
+            charts.province_tiles(self.cube.totals("region"), self.regions),
+            charts.industry_sections(self.industries),
+            charts.recognitions_by_year(self.recognition_counts, self.tiers),
+            charts.recognitions_by_batch(self.recognition_counts, self.tiers),
+            charts.policy_targets(charts.published_targets()),
+            *charts.indicator_series(indicators),
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tiers = [Tier(value) for value in reversed(Tier.values)]
-        context.update(tiers=tiers, **self.by_region(tiers), **self.by_fact())
-        context.update(self.recognitions_by_year(tiers))
+        context["series_charts"] = [c for c in context["charts"] if c.kind == charts.Kind.LINE]
+        context.update(tiers=self.tiers, **self.by_region(self.tiers), **self.by_fact())
+        context.update(self.recognitions_by_year(self.tiers))
         return context
 
     def by_region(self, tiers):
@@ -62,7 +94,7 @@ class StatisticsView(ContentVersionMixin, TemplateView):
             return [counts.get(value, 0) for value in columns], sum(counts.values())
 
         regions, empty_regions = [], []
-        for region in Region.objects.all():
+        for region in self.regions:
             counts = by_region_tier.get(region.pk)
             if counts:
                 regions.append((region, *row(counts)))
@@ -85,11 +117,7 @@ class StatisticsView(ContentVersionMixin, TemplateView):
         industries, sizes = cube.totals("industry"), cube.totals("size")
         listing, exchanges = cube.totals("listed"), cube.totals("exchange")
         return {
-            "industries": [
-                (industry, industries[industry.pk])
-                for industry in Industry.objects.sections()
-                if industries.get(industry.pk)
-            ],
+            "industries": self.industries,
             "industry_unknown": industries.get(None, 0),
             "sizes": [(choice.label, sizes.get(choice.value, 0)) for choice in Size],
             "size_unknown": sizes.get("", 0),
@@ -104,21 +132,17 @@ class StatisticsView(ContentVersionMixin, TemplateView):
     def recognitions_by_year(self, tiers):
         """Recognitions per year and tier, counted over every recognition once per content
         version, like the cube."""
-        counts = remember(
-            "recognitions-by-year",
-            recognition_counts,
-            version=self.version,
-            timeout=7 * 24 * 3600,
-            per_language=False,
-        )
         by_year, not_in_force = {}, 0
-        for year, tier, in_force, n in counts:
+        for year, _batch, tier, in_force, n in self.recognition_counts:
             if in_force:
-                by_year.setdefault(year, {})[tier] = n
+                by_year.setdefault(year, {}).setdefault(tier, 0)
+                by_year[year][tier] += n
             else:
                 not_in_force += n
         return {
-            "recognitions": [(year, tier, n) for year, tier, in_force, n in counts if in_force],
+            "recognitions": [
+                (year, tier, n) for year, counts in by_year.items() for tier, n in counts.items()
+            ],
             "recognition_years": [
                 (year, [by_year[year].get(t.value, 0) for t in tiers])
                 for year in sorted((y for y in by_year if y), reverse=True)
