@@ -17,12 +17,24 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
 VERSION_KEY = "directory:content-version"
 CHANGED_KEY = "directory:content-changed-at"
+# Parts of the content that figures are computed from, each with a version of its own
+# besides the content version: "enterprises" (the facet cube, founding years: the published
+# enterprises' facts) and "recognitions" (counts of recognitions in force). A change that
+# says it cannot touch a part (a policy edited, a firm renamed) leaves that part's figures
+# as they were, so the first page after it does not count the enterprises again; a change
+# that does not say raises them all. Kept in rows 2 and 3 of ContentVersion, or in Redis.
+FIGURES = ("enterprises", "recognitions")
+FIGURE_ROWS = {part: 2 + index for index, part in enumerate(FIGURES)}
+# An enterprise's fields that figures are computed from: a save changing none of them
+# leaves the figures' versions alone.
+ENTERPRISE_FACTS = ("status", "region_id", "industry_id", "tier", "exchange", "size", "listed")
+ENTERPRISE_FACTS += ("founded_year",)
 PAGE_TIMEOUT = 24 * 3600
 
 
@@ -65,25 +77,69 @@ def current_state():
     return row if row is not None else (None, None)
 
 
-def bump_version():
-    """Raise the content version now (call it after the change is committed)."""
+def figure_key(part):
+    return f"{VERSION_KEY}:{part}"
+
+
+def bump_version(parts=FIGURES):
+    """Raise the content version now, and the versions of the figures' `parts` the change
+    may touch (call it after the change is committed). The figures' first: a request reads
+    the content version before them, so one that sees the new content version sees the new
+    figures' versions too (never figures of the old data kept under a new page)."""
     if shared_cache():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        for key in [*map(figure_key, parts), VERSION_KEY]:
+            try:
+                cache.incr(key)
+            except ValueError:
+                # A new counter starts from the time, never from a number an emptied cache
+                # may have held before (entries kept under it would be taken as current).
+                cache.set(key, int(time.time() * 1000), timeout=None)
         cache.set(CHANGED_KEY, time.time(), timeout=None)
         return
     from .models import ContentVersion
 
     now = timezone.now()
+    for part in parts:
+        row = ContentVersion.objects.filter(pk=FIGURE_ROWS[part])
+        if not row.update(value=F("value") + 1, changed_at=now):
+            ContentVersion.objects.update_or_create(
+                pk=FIGURE_ROWS[part],
+                defaults={"value": int(time.time() * 1000), "changed_at": now},
+            )
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now):
         ContentVersion.objects.update_or_create(pk=1, defaults={"value": 2, "changed_at": now})
 
 
-def content_changed(using=None):
-    """Raise the version once the current transaction commits (at once outside one)."""
-    transaction.on_commit(bump_version, using=using)
+def content_changed(using=None, parts=FIGURES):
+    """Raise the version once the current transaction commits (at once outside one), and
+    those of the figures' `parts` (all, unless the caller knows which the change touches)."""
+    transaction.on_commit(lambda: bump_version(parts), using=using)
+
+
+def figures_version(request, part):
+    """The version of the figures computed from `part` of the content, for this request
+    (read once, with the other parts'): dated like the content version; the content version
+    itself while the part has none of its own (None while caching is off)."""
+    version = request_version(request)
+    if version is None:
+        return None
+    if not hasattr(request, "_figure_versions"):
+        request._figure_versions = current_figure_versions()
+    value = request._figure_versions.get(part)
+    return version if value is None else dated(f"{part[0]}{value}")
+
+
+def current_figure_versions():
+    """{part: counter} of the parts that have one (one cache read, or one query)."""
+    if shared_cache():
+        found = cache.get_many([figure_key(part) for part in FIGURES])
+        return {part: found.get(figure_key(part)) for part in FIGURES}
+    from .models import ContentVersion
+
+    rows = dict(
+        ContentVersion.objects.filter(pk__in=FIGURE_ROWS.values()).values_list("pk", "value")
+    )
+    return {part: rows.get(pk) for part, pk in FIGURE_ROWS.items()}
 
 
 def dated(version):
@@ -275,16 +331,49 @@ def directory_models():
     ]
 
 
-def _changed(sender, using=None, **kwargs):
-    content_changed(using)
+def figures_touched(sender, instance):
+    """The parts of the content (FIGURES) a saved or deleted row may change: enterprises
+    (unless a save kept every fact figures count) and recognitions; no other row, nor any
+    link row (sources, statements' subjects), is counted by the figures."""
+    from .models import Enterprise, Recognition
+
+    if sender is Recognition:
+        return FIGURES
+    if sender is Enterprise:
+        return () if getattr(instance, "_facts_unchanged", False) else FIGURES
+    return ()
+
+
+def _changed(sender, using=None, instance=None, **kwargs):
+    content_changed(using, figures_touched(sender, instance))
+
+
+def _link_changed(sender, using=None, **kwargs):
+    content_changed(using, ())
+
+
+def _note_facts(sender, instance, raw=False, **kwargs):
+    """Before an enterprise is saved: whether it keeps every fact the figures count (one
+    query; a fixture's raw save is taken as changing them)."""
+    instance._facts_unchanged = False
+    if raw or instance.pk is None:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list(*ENTERPRISE_FACTS).first()
+    if stored is not None:
+        instance._facts_unchanged = stored == tuple(getattr(instance, f) for f in ENTERPRISE_FACTS)
 
 
 def connect_signals():
+    from .models import Enterprise
+
+    pre_save.connect(_note_facts, sender=Enterprise, dispatch_uid="content-version-facts")
     for model in directory_models():
         uid = f"content-version-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
         for field in model._meta.many_to_many:
             m2m_changed.connect(
-                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
+                _link_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}-{field.name}",
             )

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 from django_filters.constants import EMPTY_VALUES
 
-from .caching import kept_in_process, request_version
+from .caching import figures_version, kept_in_process, request_version
 from .facets import chosen_values, share_of_years
 from .facets import cube as facet_cube
 from .models import Exhibit
@@ -177,6 +177,11 @@ class FacetCounting:
     @property
     def version(self):
         return request_version(self.request) if self.request is not None else None
+
+    @property
+    def facts_version(self):
+        """The version of the figures of the enterprises' facts (the cube, the years)."""
+        return figures_version(self.request, "enterprises") if self.request is not None else None
 
     @property
     def form(self):
@@ -361,7 +366,7 @@ class CubeCounting(FacetCounting):
         exhibition, text) need not search the table at all. (SQLite, which keeps no
         statistics per value, would otherwise start from a range of years rather than from
         an industry that no enterprise has, and read half a million rows to find none.)"""
-        version = self.version
+        version = self.facts_version
         if version is None or not self.is_bound or not self.form.is_valid():
             return False
         chosen = chosen_values(self.form.cleaned_data, partial=True)
@@ -370,7 +375,7 @@ class CubeCounting(FacetCounting):
     def count_facets_in_use(self, few):
         # The size from the cube of this version (in memory); with the cache off there is
         # no cube at hand, and counting the table would cost what the samples save.
-        version = self.version
+        version = self.facts_version
         return few and version is not None and facet_cube(version).total <= self.SAMPLE_UP_TO
 
     def cube_counts(self):
@@ -378,7 +383,7 @@ class CubeCounting(FacetCounting):
             self._cube_counts = None
             chosen = chosen_values(getattr(self.form, "cleaned_data", {}))
             if chosen is not None:
-                cube = facet_cube(self.version)
+                cube = facet_cube(self.facts_version)
                 self._cube_counts = (cube.facet_counts(chosen, self.facets), cube.count(chosen))
         return self._cube_counts
 
@@ -386,7 +391,7 @@ class CubeCounting(FacetCounting):
         """On SQLite, the share of the published directory a filter keeps (see
         PlannerShare): founding years from the year counts of the content version, the
         other filters from the facet cube. None elsewhere, or with no version at hand."""
-        version = self.version
+        version = self.facts_version
         if version is None or connections[queryset.db].vendor != "sqlite":
             return None
         if name == "founded_year":

@@ -15,7 +15,13 @@ from enterprises.loading import load_directory
 from enterprises.models import ContentVersion, Enterprise, Status
 
 from .admin_forms import admin_url, change_form_data
-from .factories import EnterpriseFactory, ExhibitionFactory, RecognitionFactory, RegionFactory
+from .factories import (
+    EnterpriseFactory,
+    ExhibitionFactory,
+    PolicyFactory,
+    RecognitionFactory,
+    RegionFactory,
+)
 from .test_import_export import confirm, csv_file, preview
 
 pytestmark = pytest.mark.django_db
@@ -316,5 +322,86 @@ def test_with_redis_the_version_and_pages_live_in_redis(visitor, commits):
             version, changed = caching.current_state()
             assert version == before + 1
             assert abs((timezone.now() - changed).total_seconds()) < 60
+            # The figures' versions live there too: a policy leaves them, a firm raises them.
+            figures = caching.current_figure_versions()
+            assert all(figures.values())
+            with commits():
+                PolicyFactory()
+            assert caching.current_figure_versions() == figures
+            assert caching.current_version() == before + 2
+            with commits():
+                EnterpriseFactory()
+            assert caching.current_figure_versions()["enterprises"] == figures["enterprises"] + 1
         finally:
             caches["default"].clear()
+
+
+def figure_versions():
+    return caching.current_figure_versions()
+
+
+def counts_enterprises(queries):
+    """Whether any query grouped the enterprise table (the facet cube's count)."""
+    return any(
+        'FROM "enterprises_enterprise"' in q["sql"] and "GROUP BY" in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+class TestFigureVersions:
+    """Figures computed from the enterprises (the facet cube) and from the recognitions keep
+    their own versions: a change that cannot touch them leaves them as they were."""
+
+    def test_a_change_elsewhere_keeps_the_figures(self, visitor, commits):
+        firm = EnterpriseFactory(name_en="Before")
+        with commits():
+            caching.content_changed()  # every part, as any change that does not say
+        fetch(visitor, "/statistics/")
+        figures, version = figure_versions(), caching.current_version()
+        with commits():
+            policy = PolicyFactory()
+            firm.name_en = "After"  # a name: no figure counts it
+            firm.save()
+        assert caching.current_version() > version and figure_versions() == figures
+        with CaptureQueriesContext(connection) as queries:
+            page = fetch(visitor, "/en/statistics/")
+        assert not counts_enterprises(queries)  # the cube of the figures' version, kept
+        assert page["X-Cache"] == "miss"  # the page itself is new
+        assert policy.title in fetch(visitor, "/en/policies/").content.decode()
+
+    @pytest.mark.parametrize(
+        "field, value",
+        [("tier", "little_giant"), ("status", "archived"), ("founded_year", 1999), ("size", "")],
+    )
+    def test_a_change_of_a_fact_the_figures_count_raises_them(
+        self, visitor, commits, field, value
+    ):
+        firm = EnterpriseFactory(size="small")
+        with commits():
+            caching.content_changed()
+        before = figure_versions()
+        with commits():
+            setattr(firm, field, value)
+            firm.save()
+        after = figure_versions()
+        assert after["enterprises"] > before["enterprises"]
+        assert after["recognitions"] > before["recognitions"]
+
+    def test_a_recognition_raises_the_figures_and_the_statistics_follow(self, visitor, commits):
+        firm = EnterpriseFactory()
+        with commits():
+            caching.content_changed()
+        before = figure_versions()
+        total = fetch(visitor, "/en/statistics/").context["total"]
+        with commits():
+            RecognitionFactory(enterprise=firm, tier="little_giant", year=2024)
+            EnterpriseFactory()
+        assert figure_versions()["recognitions"] > before["recognitions"]
+        page = fetch(visitor, "/en/statistics/")
+        assert page.context["total"] == total + 1
+
+    def test_without_a_figures_version_the_content_version_serves(self, visitor):
+        ContentVersion.objects.exclude(pk=1).delete()
+        EnterpriseFactory()
+        assert figure_versions() == {"enterprises": None, "recognitions": None}
+        assert fetch(visitor, "/statistics/").context["total"] == 1

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from ..caching import request_version
+from ..caching import figures_version, request_version
 from ..charts import by_key
 from ..facets import cube as facet_cube
 from ..models import (
@@ -164,7 +164,11 @@ class ContentVersionMixin:
 
     @cached_property
     def cube(self):
-        return facet_cube(self.version)
+        return facet_cube(figures_version(self.request, "enterprises"))
+
+    @cached_property
+    def recognitions_version(self):
+        return figures_version(self.request, "recognitions")
 
 
 class ChartPageMixin:

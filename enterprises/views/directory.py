@@ -267,7 +267,7 @@ class RegionDetailView(ChartPageMixin, ContentVersionMixin, DetailView):
             if counts.get(str(industry.pk))
         ]
         tiers = [Tier(value) for value in reversed(Tier.values)]
-        recognitions = remembered_recognition_counts(self.version, region)
+        recognitions = remembered_recognition_counts(self.recognitions_version, region)
         targets = charts.published_targets().filter(initiative__region=region)
         return [
             charts.tier_pyramid(self.cube.tier_counts(self.chosen), region=region),

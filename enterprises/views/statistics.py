@@ -60,7 +60,7 @@ class StatisticsView(ChartPageMixin, ContentVersionMixin, TemplateView):
 
     @cached_property
     def recognition_counts(self):
-        return remembered_recognition_counts(self.version)
+        return remembered_recognition_counts(self.recognitions_version)
 
     def get_charts(self):
         indicators = list(charts.series_indicators())
