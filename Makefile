@@ -106,11 +106,13 @@ lock: ## Re-resolve both pin files from pyproject.toml (needs network access to 
 	  | sed '/^-e /d' | grep -vxFf requirements.txt; } > requirements-dev.txt
 	rm -rf build *.egg-info
 
-vendor: ## Refresh the front-end files vendored under static/vendor (needs npm).
+vendor: ## Refresh the front-end files vendored under static/vendor and tests/browser/vendor (needs npm).
 	npm install --no-save --silent
 	cp node_modules/jquery-ui/dist/jquery-ui.min.js node_modules/jquery-ui/LICENSE.txt static/vendor/jquery-ui/
 	mkdir -p static/vendor/echarts
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE static/vendor/echarts/
+	mkdir -p tests/browser/vendor
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
