@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def firm(number, region=None, **fields):
     """A published enterprise with a recognition, a product shown at a fair, and a
     regional policy: everything the comparison loads."""
-    region = region or RegionFactory(code=f"{number:02d}0000", slug=f"region-{number}")
+    region = region or RegionFactory(code=f"9{number}", slug=f"region-{number}")
     enterprise = EnterpriseFactory(slug=f"firm-{number}", region=region, **fields)
     RecognitionFactory(enterprise=enterprise, year=2020 + number)
     ExhibitFactory(product=ProductFactory(enterprise=enterprise, slug=f"product-{number}"))
