@@ -3,6 +3,7 @@ language asked for, validators for conditional requests, answers kept in the cac
 their validator, headers for shared caches."""
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
@@ -50,7 +51,8 @@ def unmodified_since(request, modified):
     if modified is None or "If-None-Match" in request.headers:
         return False
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and modified <= since
+    # A date later than the server's now is not one it gave: ignored (RFC 9110, 13.1.3).
+    return since is not None and modified <= since <= time.time()
 
 
 def etag_matches(header, etag):

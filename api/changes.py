@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -101,7 +101,6 @@ KINDS = [
     Kind(
         "statement",
         "statements",
-        key=None,
         parents=(("person_id", "person"), ("enterprise_id", "enterprise")),
     ),
 ]
@@ -242,6 +241,10 @@ def since_position(text):
         raise bad_parameter("since", _("Give a timepoint such as 2026-01-31T08:00:00Z."))
     if time.tzinfo is None:
         raise bad_parameter("since", _("Give the timepoint's time zone (Z for UTC)."))
+    if time > timezone.now():
+        # A reader starting there would be told it is caught up, and miss what happens
+        # until then.
+        raise bad_parameter("since", _("Give a timepoint that is not in the future."))
     return Position(time)
 
 

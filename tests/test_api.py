@@ -445,6 +445,11 @@ class TestConditionalRequests:
             "/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=stamp, HTTP_IF_NONE_MATCH='"old"'
         )
         assert stale.status_code == 200
+        # A date in the future is not one the server gave: ignored.
+        future = http_date(time.time() + 10 * 365 * 24 * 3600)
+        assert (
+            visitor.get("/api/v1/enterprises/", HTTP_IF_MODIFIED_SINCE=future).status_code == 200
+        )
         # Nonsense dates are ignored, never an error.
         for junk in ("yesterday", "\x00", "Mon, 99 Foo 99999 99:99:99 GMT", "9" * 500):
             assert (

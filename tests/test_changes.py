@@ -152,6 +152,7 @@ def test_release_plus_feed_gives_the_current_directory(client, curated, release_
     edit_everything()
     edit_children()
     events = read_feed(client, first.timepoint, page_size=3)
+    statement_slug = Statement.objects.published().order_by("pk").first().slug
     now = publish()
     for kind in KINDS:
         old = parquet_rows(release_storage, first, kind.table)
@@ -174,13 +175,13 @@ def test_release_plus_feed_gives_the_current_directory(client, curated, release_
         ("product", "waiting-product", "published"),
         ("recognition", None, "published"),
         ("exhibit", None, "published"),
-        ("statement", None, "published"),
+        ("statement", "for-the-waiting-firm", "published"),
         ("recognition", None, "archived"),
         ("recognition", None, "updated"),
         ("recognition", None, "created"),
         ("product", "moving-product", "archived"),
         ("target", target_slug(events), "updated"),
-        ("statement", None, "updated"),
+        ("statement", statement_slug, "updated"),
     } <= happened
 
 
@@ -275,6 +276,7 @@ def test_a_cursor_polled_later_returns_what_happened_meanwhile(client, curated):
         {"since": "2026-01-01T00:00:00Z", "page_size": "101"},
         {"since": "2026-01-01T00:00:00Z", "page_size": "ten"},
         {"since": "2026-01-01T00:00:00Z", "page_size": "9" * 40},
+        {"since": "2999-01-01T00:00:00Z"},
     ],
 )
 def test_bad_input_is_a_400_with_a_message(db, params):
