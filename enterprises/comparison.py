@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import translated_value
@@ -177,7 +177,7 @@ def listing(enterprise):
         text = enterprise.get_exchange_display()
         return [Item(f"{text} ({enterprise.ticker})" if enterprise.ticker else text)]
     if enterprise.listed is True:
-        return [Item(str(_("Listed")))]
+        return [Item(pgettext("listing status", "Listed"))]
     if enterprise.listed is False:
         return [Item(str(_("Not listed")))]
     return []

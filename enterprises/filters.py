@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -215,7 +216,11 @@ class EnterpriseFilter(CubeCounting, DirectoryFilterSet):
     tier = SharedChoiceFilter(label=_("Tier"), choices=Tier.choices)
     listed = ChoiceFilter(
         label=_("Listed"),
-        choices=[("yes", _("Listed")), ("no", _("Not listed")), ("unknown", _("Not known"))],
+        choices=[
+            ("yes", pgettext_lazy("listing status", "Listed")),
+            ("no", _("Not listed")),
+            ("unknown", _("Not known")),
+        ],
         method="filter_listed",
     )
     exchange = SharedChoiceFilter(label=_("Exchange"), choices=Exchange.choices)

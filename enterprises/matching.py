@@ -179,6 +179,9 @@ def tiers_reason(facts, tiers):
     values = {"tiers": names, "tier": tier_label(facts.tier)}
     if facts.tier in tiers:
         return Reason("tier", Check.MET, gettext("It is for %(tiers)s, as given.") % values)
+    if facts.tier == NO_TIER:
+        text = gettext("It is for %(tiers)s, not for a firm with no tier yet.")
+        return Reason("tier-other", Check.NOT_MET, text % values)
     return Reason(
         "tier-other", Check.NOT_MET, gettext("It is for %(tiers)s, not %(tier)s.") % values
     )
@@ -249,8 +252,13 @@ def criteria_reasons(facts, policy):
     if policy.listing_requirement:
         reasons.append(listing_reason(facts, policy.listing_requirement))
     if not reasons:
-        text = gettext("Who it is for is not recorded, so it may apply at most.")
+        text = gettext("Who it is for is not recorded, so this cannot be checked.")
         reasons.append(Reason("criteria-not-recorded", Check.UNKNOWN, text))
+    elif not policy.eligible_tiers:
+        # Other criteria met say nothing of which firms of the gradient system it is for
+        # (a programme for manufacturers may still be for champions only).
+        text = gettext("Which tiers it is for is not recorded, so this cannot be checked.")
+        reasons.append(Reason("tiers-not-recorded", Check.UNKNOWN, text))
     return reasons
 
 

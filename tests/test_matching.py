@@ -98,10 +98,15 @@ CASES = {
         ["scope-national", "period-in-force", "tier-other"],
     ),
     "same-region-period-running-size-met": (
-        {**LIAONING, "period_end": 2027, "eligible_sizes": ["small", "micro"]},
-        {"region": "21", "size": "small"},
+        {
+            **LIAONING,
+            "period_end": 2027,
+            "eligible_tiers": ["innovative"],
+            "eligible_sizes": ["small", "micro"],
+        },
+        {"region": "21", "size": "small", "tier": "innovative"},
         Verdict.APPLIES,
-        ["scope-region", "period-running", "size"],
+        ["scope-region", "period-running", "tier", "size"],
     ),
     "other-region": (
         {**LIAONING, **IN_FORCE},
@@ -155,43 +160,43 @@ CASES = {
         {**IN_FORCE, "eligible_sizes": ["small"]},
         {"tier": "innovative"},
         Verdict.MAY_APPLY,
-        ["scope-national", "period-in-force", "size-unknown"],
+        ["scope-national", "period-in-force", "size-unknown", "tiers-not-recorded"],
     ),
     "size-other": (
         {**IN_FORCE, "eligible_sizes": ["small"]},
         {"size": "large"},
         Verdict.DOES_NOT_APPLY,
-        ["scope-national", "period-in-force", "size-other"],
+        ["scope-national", "period-in-force", "size-other", "tiers-not-recorded"],
     ),
     "listing-listed-met": (
         {**IN_FORCE, "listing_requirement": "listed"},
         {"listed": True},
-        Verdict.APPLIES,
-        ["scope-national", "period-in-force", "listing"],
+        Verdict.MAY_APPLY,
+        ["scope-national", "period-in-force", "listing", "tiers-not-recorded"],
     ),
     "listing-listed-not-met": (
         {**IN_FORCE, "listing_requirement": "listed"},
         {"listed": False},
         Verdict.DOES_NOT_APPLY,
-        ["scope-national", "period-in-force", "listing-other"],
+        ["scope-national", "period-in-force", "listing-other", "tiers-not-recorded"],
     ),
     "listing-unlisted-met": (
         {**IN_FORCE, "listing_requirement": "unlisted"},
         {"listed": False},
-        Verdict.APPLIES,
-        ["scope-national", "period-in-force", "listing"],
+        Verdict.MAY_APPLY,
+        ["scope-national", "period-in-force", "listing", "tiers-not-recorded"],
     ),
     "listing-unknown": (
         {**IN_FORCE, "listing_requirement": "unlisted"},
         {},
         Verdict.MAY_APPLY,
-        ["scope-national", "period-in-force", "listing-unknown"],
+        ["scope-national", "period-in-force", "listing-unknown", "tiers-not-recorded"],
     ),
     "listing-any": (
         {**IN_FORCE, "listing_requirement": "any"},
         {},
-        Verdict.APPLIES,
-        ["scope-national", "period-in-force", "listing-any"],
+        Verdict.MAY_APPLY,
+        ["scope-national", "period-in-force", "listing-any", "tiers-not-recorded"],
     ),
     "not-met-outweighs-unknown": (
         {**LIAONING, **IN_FORCE, "eligible_tiers": ["innovative"], "eligible_sizes": ["small"]},
@@ -222,7 +227,8 @@ def test_rules_on_a_table_of_cases(case):
 
 
 INDUSTRY_CASES = {
-    "industry-met": ({"industry": "C"}, Verdict.APPLIES, "industry"),
+    # Met, but which tiers it is for is not recorded: it may apply, no more.
+    "industry-met": ({"industry": "C"}, Verdict.MAY_APPLY, "industry"),
     "industry-other": ({"industry": "I"}, Verdict.DOES_NOT_APPLY, "industry-other"),
     "industry-not-given": ({}, Verdict.MAY_APPLY, "industry-unknown"),
 }
@@ -233,7 +239,8 @@ def test_industry_rule(case):
     fact_fields, verdict, key = INDUSTRY_CASES[case]
     policy = policy_with(industries=["C"], criteria_source=SourceFactory(), **IN_FORCE)
     match = match_policy(facts_with(**fact_fields), policy, YEAR)
-    assert (match.verdict, match.keys) == (verdict, ["scope-national", "period-in-force", key])
+    keys = ["scope-national", "period-in-force", key, "tiers-not-recorded"]
+    assert (match.verdict, match.keys) == (verdict, keys)
 
 
 TARGET_CASES = {
@@ -595,8 +602,9 @@ class TestCurated:
         programme = PolicyInitiative.objects.get(slug="manufacturing-single-champion-programme")
         response, _body = page(client, tier="champion")
         assert group_of(response, programme) == Verdict.MAY_APPLY
-        response, _body = page(client, tier="champion", industry="C")
-        assert group_of(response, programme) == Verdict.APPLIES
+        # Manufacturing is all its criteria say; which tiers it is for, they do not.
+        response, _body = page(client, tier="none", industry="C", size="small")
+        assert group_of(response, programme) == Verdict.MAY_APPLY
         response, _body = page(client, industry="I")
         assert group_of(response, programme) == Verdict.DOES_NOT_APPLY
 

@@ -9,7 +9,7 @@ by a program does not depend on the language it was downloaded in.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -93,7 +93,11 @@ def page_url(request, model):
 
 
 def listed():
-    labels = {True: str(_("Listed")), False: str(_("Not listed")), None: ""}
+    labels = {
+        True: str(pgettext_lazy("listing status", "Listed")),
+        False: str(_("Not listed")),
+        None: "",
+    }
     return (lambda row: labels[row.listed]), ("listed",)
 
 

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 from .. import charts
@@ -122,7 +123,7 @@ class StatisticsView(ChartPageMixin, ContentVersionMixin, TemplateView):
             "sizes": [(choice.label, sizes.get(choice.value, 0)) for choice in Size],
             "size_unknown": sizes.get("", 0),
             "listing": [
-                (_("Listed"), listing.get(True, 0)),
+                (pgettext_lazy("listing status", "Listed"), listing.get(True, 0)),
                 (_("Not listed"), listing.get(False, 0)),
                 (_("Not known"), listing.get(None, 0)),
             ],
