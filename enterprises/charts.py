@@ -476,8 +476,14 @@ def published_targets():
     return (
         PolicyTarget.objects.filter(published_through("initiative"))
         .select_related("initiative", "initiative__region", "latest_value_source")
+        .prefetch_related("initiative__sources")
         .order_by("deadline_year", "initiative__slug", "position", "pk")
     )
+
+
+def first_source(initiative):
+    """The first of an initiative's sources (prefetched), or None."""
+    return next(iter(initiative.sources.all()), None)
 
 
 def policy_targets(targets, with_policy=True):
@@ -505,7 +511,8 @@ def policy_targets(targets, with_policy=True):
                     Cell(target.progress_percent, unit="%", note="—"),
                 ],
                 url=target.initiative.get_absolute_url() if with_policy else "",
-                source=target.latest_value_source,
+                # The latest value's source, else the policy document that set the target.
+                source=target.latest_value_source or first_source(target.initiative),
             )
         )
     return Chart(
@@ -516,7 +523,7 @@ def policy_targets(targets, with_policy=True):
             "Sources: the policy documents that set the targets, and the documents cited "
             "for each latest value."
         ),
-        label_heading=_("Target"),
+        label_heading=_("Policy and what it counts") if with_policy else _("What it counts"),
         columns=[
             _("Target"),
             _("By (year)"),

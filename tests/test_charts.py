@@ -437,9 +437,9 @@ def test_an_empty_chart_has_no_download(client, db):
 @pytest.mark.parametrize(
     ("url", "queries", "chart", "download_queries"),
     [
-        ("/statistics/", 6, "tiers", 6),
+        ("/statistics/", 7, "tiers", 7),
         ("/", 5, "tiers", 2),
-        ("/regions/shandong/", 9, "targets", 6),
+        ("/regions/shandong/", 10, "targets", 7),
         ("/policies/shandong-plan/", 4, "targets", 4),
     ],
 )
@@ -505,8 +505,8 @@ def test_more_series_and_targets_cost_no_more_queries(client, db, django_assert_
         )
         RecognitionFactory(enterprise=EnterpriseFactory(region=region), year=2020 + i, batch=i + 1)
     pages = (
-        ("/en/statistics/", 6, size),
-        ("/en/regions/guangdong/", 9, size),
+        ("/en/statistics/", 7, size),
+        ("/en/regions/guangdong/", 10, size),
         ("/en/policies/plan/", 4, 0),
     )
     for url, queries, series in pages:

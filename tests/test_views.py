@@ -288,9 +288,9 @@ QUERY_COUNTS = {
     "/regions/": 1,
     "/people/": 1,
     "/people/person-0/": 2,
-    "/regions/liaoning/": 9,  # the charts: industry sections, recognitions, targets
+    "/regions/liaoning/": 10,  # the charts: industry sections, recognitions, targets
     # The charts: the indicator series and the policy targets.
-    "/statistics/": 6,
+    "/statistics/": 7,
     "/healthz": 1,
 }
 
