@@ -260,6 +260,25 @@ class TestAdding:
         assert response.status_code == 302
         assert response["Location"] == "/en/compare/?e=firm-1,firm-3"
 
+    @pytest.mark.parametrize(
+        "typed, location",
+        [
+            ("http://testserver/enterprises/firm-3/", "/en/compare/?e=firm-1,firm-3"),
+            ("/en/enterprises/firm-3/", "/en/compare/?e=firm-1,firm-3"),
+            (
+                "https://elsewhere.example/en/products/product-2/",
+                "/en/compare/?e=firm-1&p=product-2",
+            ),
+        ],
+    )
+    def test_the_address_of_an_entrys_page_is_added(self, client, firms, typed, location):
+        response = client.get("/en/compare/", {"e": "firm-1", "add": typed})
+        assert response.status_code == 302 and response["Location"] == location
+
+    def test_an_address_of_another_page_is_searched_for_not_followed(self, client, firms):
+        response = client.get("/en/compare/", {"e": "firm-1", "add": "/en/policies/policy-2/"})
+        assert response.status_code == 200
+
     def test_a_name_found_by_search_is_added(self, client, firms):
         response = client.get("/en/compare/", {"e": "firm-1", "add": firms[2].name_en})
         assert response.status_code == 302

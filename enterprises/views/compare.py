@@ -1,13 +1,16 @@
 """Enterprises, or products, side by side: the selection is the address."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+from django.utils.translation import get_language_from_path, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 from django.views.generic import TemplateView
 
 from .. import comparison
@@ -25,6 +28,28 @@ from ..search import engine as search
 
 # Entries the add form offers when the text typed matches more than one.
 CANDIDATES = 5
+
+# The pages an address typed in the add form may name: {URL name: kind key}.
+ENTRY_PAGES = {
+    "enterprises:enterprise-detail": "enterprise",
+    "enterprises:product-detail": "product",
+}
+
+
+def page_of(text):
+    """(kind key, slug) when `text` is the address (or path) of an enterprise's or a
+    product's page, in either language; else None."""
+    if len(text) > 500 or "/" not in text:
+        return None
+    path = urlsplit(text).path or "/"
+    try:
+        # Resolved in the language the path is in (Chinese ones have no prefix).
+        with translation.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+            match = resolve(path)
+    except (Resolver404, ValueError):
+        return None
+    key = ENTRY_PAGES.get(match.view_name)
+    return None if key is None else (key, match.kwargs["slug"])
 
 
 @dataclass
@@ -153,6 +178,10 @@ class CompareView(TemplateView):
             return {"error": _("Choose enterprises or products to add.")}
         if not text:
             return {}
+        page = page_of(text)
+        if page is not None:  # the address of an entry's page: its kind and slug
+            key, text = page
+            kind = KINDS_BY_KEY[key]
         query = search.parse_query(text)
         chosen = self.chosen[kind]
         if comparison.SLUG.fullmatch(text):
