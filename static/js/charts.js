@@ -33,7 +33,7 @@
     return data.rows.map(function (row) { return row.values[index]; });
   }
 
-  function pyramid(data) {
+  function pyramid(data, width) {
     var option = base();
     var tiers = labels(data);
     option.tooltip.trigger = "item";
@@ -45,6 +45,30 @@
         type: "bar", name: data.columns[0], data: column(data, 0),
         label: { show: true, position: "right", formatter: function (p) { return formatNumber(p.value); } },
       }];
+      return option;
+    }
+    var valueLabel = function (position) {
+      return { show: true, position: position, formatter: function (p) { return formatNumber(p.value); } };
+    };
+    if (width < 600) {
+      // On a narrow screen the two sides do not fit beside the tiers' names: the national
+      // figures above, the directory's below, each with the names on its left.
+      option.legend = { top: 0 };
+      option.grid = [
+        { left: 16, right: 64, top: 32, height: "34%", containLabel: true },
+        { left: 16, right: 64, top: "60%", bottom: 8, containLabel: true },
+      ];
+      option.xAxis = [0, 1].map(function (index) {
+        return { type: "value", gridIndex: index, minInterval: 1, axisLabel: { show: false }, splitLine: { show: false } };
+      });
+      option.yAxis = [0, 1].map(function (index) {
+        return { type: "category", gridIndex: index, data: tiers, axisTick: { show: false },
+          axisLabel: { width: Math.max(96, Math.round(width * 0.36)), overflow: chinese ? "breakAll" : "break" } };
+      });
+      option.series = [0, 1].map(function (index) {
+        return { type: "bar", name: data.columns[index], xAxisIndex: index, yAxisIndex: index,
+          data: column(data, index), label: valueLabel("right") };
+      });
       return option;
     }
     // National figures to the left, the directory's to the right, the tiers between them:
@@ -63,9 +87,6 @@
       { type: "category", gridIndex: 1, data: tiers, position: "left", axisTick: { show: false },
         axisLabel: { width: 150, overflow: "break", align: "center", margin: 90 } },
     ];
-    var valueLabel = function (position) {
-      return { show: true, position: position, formatter: function (p) { return formatNumber(p.value); } };
-    };
     option.series = [
       { type: "bar", name: data.columns[0], xAxisIndex: 0, yAxisIndex: 0, data: column(data, 0), label: valueLabel("left") },
       { type: "bar", name: data.columns[1], xAxisIndex: 1, yAxisIndex: 1, data: column(data, 1), label: valueLabel("right") },
@@ -222,7 +243,7 @@
     if (!build) return;
     element.hidden = false;
     var chart = window.echarts.init(element, null, { renderer: "svg", locale: locale });
-    chart.setOption(build(data));
+    chart.setOption(build(data, element.clientWidth));
     element.dataset.drawn = "true";
     drawn.push(chart);
     var figure = element.closest("figure");
