@@ -244,6 +244,7 @@ class ExhibitionDetailSerializer(ExhibitionSerializer):
 class PolicySerializer(PageLinkMixin, serializers.ModelSerializer):
     title = TranslatedField()
     authority = TranslatedField()
+    city = TranslatedField()
     summary = TranslatedField()
     region = slug_of()
     sources = slugs_of()
@@ -263,6 +264,7 @@ class PolicySerializer(PageLinkMixin, serializers.ModelSerializer):
             "authority",
             "scope",
             "region",
+            "city",
             "document_number",
             "issued_on",
             "period_start",

@@ -148,6 +148,21 @@ def translated(obj, name, url=""):
     return [Item(value, url, lang=language if other else "")]
 
 
+def local_policies(policies, enterprise):
+    """The policies of an enterprise's region that may cover it: those of the whole region,
+    and those of its city (or of a city, where its own is not known)."""
+    names = (enterprise.city_zh_hans, enterprise.city_en)
+    return [p for p in policies.get(enterprise.region_id, []) if p.covers_city(names) is not False]
+
+
+def city_note(policy, enterprise):
+    """Beside a city's policy where the enterprise's city is not known: which city."""
+    if policy.covers_city((enterprise.city_zh_hans, enterprise.city_en)) is not None:
+        return []
+    city = translated_value(policy, "city")[0]
+    return [Item(_("(%(city)s only)") % {"city": city})]
+
+
 def plain(value, url=""):
     return [Item(str(value), url)] if value not in (None, "") else []
 
@@ -312,12 +327,13 @@ def enterprise_groups(enterprises):
         [
             [
                 item
-                for policy in policies.get(e.region_id, [])
+                for policy in local_policies(policies, e)
                 for item in translated(policy, "title", policy.get_absolute_url())
+                + city_note(policy, e)
             ]
             for e in enterprises
         ],
-        keys=[tuple(policy.pk for policy in policies.get(e.region_id, [])) for e in enterprises],
+        keys=[tuple(policy.pk for policy in local_policies(policies, e)) for e in enterprises],
         empty=_("none recorded"),
     )
     national = PolicyInitiative.objects.published().national().count()

@@ -64,8 +64,11 @@ class PolicyMatchForm(forms.Form):
         enterprise = data.get("enterprise")
         start = Facts.of_enterprise(enterprise) if enterprise else Facts()
         listing = {"listed": True, "unlisted": False}.get(data.get("listing"))
+        region = data.get("region")
         return Facts(
-            region=data.get("region") or start.region,
+            region=region or start.region,
+            # The enterprise's city, unless another region was given.
+            city=start.city if region is None or region == start.region else (),
             industry=section_of(data.get("industry")) or start.industry,
             tier=data.get("tier") or start.tier,
             size=data.get("size") or start.size,

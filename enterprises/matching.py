@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
+from .i18n import translated_value
 from .models import PolicyInitiative, PolicyTarget, Size, Tier
 
 # A firm that holds no tier of the gradient system yet (as the asker says).
@@ -53,6 +54,7 @@ class Facts:
     `industry` is a section; `tier` a Tier value or NO_TIER; `listed` True or False."""
 
     region: object = None
+    city: tuple = ()  # its city's names, in either language (empty: not known)
     industry: object = None
     tier: str | None = None
     size: str | None = None
@@ -64,6 +66,7 @@ class Facts:
         (no size, listing unknown, no tier in force) stays unknown."""
         return cls(
             region=enterprise.region,
+            city=tuple(name for name in (enterprise.city_zh_hans, enterprise.city_en) if name),
             industry=section_of(enterprise.industry),
             tier=enterprise.tier or None,
             size=enterprise.size or None,
@@ -122,20 +125,43 @@ def scope_reason(facts, policy):
             "scope-national", Check.MET, gettext("A national initiative covers every region.")
         )
     covered = policy.region.name if policy.region else gettext("one region")
+    if policy.city and (facts.region is None or facts.region.pk != policy.region_id):
+        covered = gettext("%(city)s in %(region)s") % {"city": policy.city, "region": covered}
     if facts.region is None:
         text = gettext(
             "It covers %(covered)s only; region not given, so this rule cannot be checked."
         )
         return Reason("scope-region-unknown", Check.UNKNOWN, text % {"covered": covered})
     if facts.region.pk == policy.region_id:
-        text = gettext("It covers %(covered)s, the region given.")
-        return Reason("scope-region", Check.MET, text % {"covered": covered})
+        return city_reason(facts, policy, covered)
     text = gettext("It covers %(covered)s only, not %(region)s.")
     return Reason(
         "scope-other-region",
         Check.NOT_MET,
         text % {"covered": covered, "region": facts.region.name},
     )
+
+
+def city_reason(facts, policy, covered):
+    """The scope within the region: all of it, or one city (or district) of it."""
+    city = translated_value(policy, "city")[0]
+    values = {"covered": covered, "city": city}
+    covers = policy.covers_city(facts.city)
+    if covers is True and not city:
+        text = gettext("It covers %(covered)s, the region given.")
+        return Reason("scope-region", Check.MET, text % values)
+    if covers is True:
+        text = gettext("It covers %(city)s in %(covered)s, where the firm is.")
+        return Reason("scope-city", Check.MET, text % values)
+    if covers is None:
+        text = gettext(
+            "It covers %(city)s in %(covered)s only; the firm's city is not known, so this "
+            "rule cannot be checked."
+        )
+        return Reason("scope-city-unknown", Check.UNKNOWN, text % values)
+    text = gettext("It covers %(city)s in %(covered)s only, not %(firm_city)s.")
+    values["firm_city"] = facts.city[0]
+    return Reason("scope-other-city", Check.NOT_MET, text % values)
 
 
 def period_reason(policy, year):

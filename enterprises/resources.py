@@ -351,6 +351,7 @@ class PolicyResource(EntryResource):
             *translated("title", "authority"),
             "scope",
             "region",
+            *translated("city"),
             "document_number",
             "issued_on",
             "period_start",

@@ -63,7 +63,7 @@ class ExhibitTranslation(TranslationOptions):
 
 @register(PolicyInitiative)
 class PolicyInitiativeTranslation(TranslationOptions):
-    fields = ("title", "authority", "summary", "text", "criteria_note")
+    fields = ("title", "authority", "city", "summary", "text", "criteria_note")
 
 
 @register(PolicyTarget)

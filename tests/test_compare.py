@@ -381,3 +381,24 @@ class TestCost:
         response = Client().get("/en/compare/?e=firm-1,nobody")
         assert "X-Cache" not in response
         assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_citys_policies_are_listed_for_firms_of_that_city_only(client, db):
+    region = RegionFactory(code="44", slug="guangdong")
+    province = PolicyFactory(slug="province-wide", scope="regional", region=region)
+    city = PolicyFactory(
+        slug="shenzhen-only",
+        scope="regional",
+        region=region,
+        city_zh_hans="深圳",
+        city_en="Shenzhen",
+    )
+    EnterpriseFactory(slug="in-guangzhou", region=region, city_zh_hans="广州", city_en="Guangzhou")
+    EnterpriseFactory(slug="in-shenzhen", region=region, city_zh_hans="深圳市", city_en="")
+    EnterpriseFactory(slug="city-unknown", region=region, city_zh_hans="", city_en="")
+    _response, html = page(client, "e=in-guangzhou")
+    assert province.get_absolute_url() in html and city.get_absolute_url() not in html
+    _response, html = page(client, "e=in-shenzhen")
+    assert city.get_absolute_url() in html and "(Shenzhen only)" not in html
+    _response, html = page(client, "e=city-unknown")
+    assert city.get_absolute_url() in html and "(Shenzhen only)" in html

@@ -67,10 +67,11 @@ def test_catalogues_are_complete_and_placeholders_match(po_path):
 def test_compiled_catalogue_is_current(po_path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), "run `make messages` (manage.py compile_translations)"
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))}
+    # Keyed by context too: the same words may be translated apart in two contexts.
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
     for entry in polib.pofile(str(po_path)):
         if not entry.msgid_plural:
-            assert compiled.get(entry.msgid) == entry.msgstr, entry.msgid
+            assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
 
 
 def test_makemessages_finds_nothing_new(tmp_path):

@@ -636,3 +636,51 @@ class TestCurated:
         response, _body = page(client, enterprise=enterprise.slug)
         assert response.context["enterprise"] == enterprise
         assert response.context["facts"].region == enterprise.region
+
+
+@pytest.mark.parametrize(
+    "city, region, verdict, key",
+    [
+        (("深圳",), "44", Verdict.APPLIES, "scope-city"),
+        (("Shenzhen City",), "44", Verdict.APPLIES, "scope-city"),
+        (("广州", "Guangzhou"), "44", Verdict.DOES_NOT_APPLY, "scope-other-city"),
+        ((), "44", Verdict.MAY_APPLY, "scope-city-unknown"),
+        (("深圳",), "21", Verdict.DOES_NOT_APPLY, "scope-other-region"),
+    ],
+)
+def test_a_city_policy_covers_its_city_only(city, region, verdict, key):
+    policy = policy_with(
+        region="44",
+        scope="regional",
+        city_zh_hans="深圳市",
+        city_en="Shenzhen",
+        eligible_tiers=["little_giant"],
+        **IN_FORCE,
+    )
+    facts = Facts(region=RegionFactory(code=region), city=city, tier="little_giant")
+    match = match_policy(facts, policy, YEAR)
+    assert (match.verdict, match.keys[0]) == (verdict, key)
+    assert "深圳" in match.reasons[0].text or "Shenzhen" in match.reasons[0].text
+
+
+def test_an_enterprise_brings_its_city_unless_another_region_is_given(client, db):
+    region = RegionFactory(code="44")
+    firm = EnterpriseFactory(region=region, city_zh_hans="广州", city_en="Guangzhou")
+    shenzhen = PolicyFactory(
+        scope="regional", region=region, city_zh_hans="深圳", city_en="Shenzhen", stage="in_force"
+    )
+
+    def scope(params):
+        response = client.get("/en/policies/match/", params)
+        (found,) = [
+            match.reasons[0].key
+            for _verdict, matches in response.context["groups"]
+            for match in matches
+            if match.policy == shenzhen and match.target is None
+        ]
+        return found
+
+    assert scope({"enterprise": firm.slug}) == "scope-other-city"
+    assert scope({"enterprise": firm.slug, "region": "44"}) == "scope-other-city"
+    RegionFactory(code="21")
+    assert scope({"enterprise": firm.slug, "region": "21"}) == "scope-other-region"

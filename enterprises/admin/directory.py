@@ -249,6 +249,7 @@ class PolicyInitiativeAdmin(WorkflowActionsMixin, SpreadsheetAdmin, DirectoryAdm
                 "fields": (
                     "authority",
                     ("scope", "region"),
+                    "city",
                     ("document_number", "issued_on"),
                     ("period_start", "period_end", "stage"),
                     "summary",

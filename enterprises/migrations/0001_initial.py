@@ -10,330 +10,1344 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Two-digit GB/T 2260 code, e.g. 21 for Liaoning.', max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^[1-8][0-9]$', 'Enter the two-digit GB/T 2260 code.')], verbose_name='code')),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('province', 'province'), ('autonomous_region', 'autonomous region'), ('municipality', 'municipality'), ('sar', 'special administrative region')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, verbose_name='name')),
-                ('name_zh_hans', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, null=True, verbose_name='name')),
-                ('name_en', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, null=True, verbose_name='name')),
-                ('full_name', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, verbose_name='full name')),
-                ('full_name_zh_hans', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, null=True, verbose_name='full name')),
-                ('full_name_en', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, null=True, verbose_name='full name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Two-digit GB/T 2260 code, e.g. 21 for Liaoning.",
+                        max_length=2,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[1-8][0-9]$", "Enter the two-digit GB/T 2260 code."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("autonomous_region", "autonomous region"),
+                            ("municipality", "municipality"),
+                            ("sar", "special administrative region"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.", max_length=50, verbose_name="name"
+                    ),
+                ),
+                (
+                    "name_zh_hans",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.",
+                        max_length=50,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.",
+                        max_length=50,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        verbose_name="full name",
+                    ),
+                ),
+                (
+                    "full_name_zh_hans",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="full name",
+                    ),
+                ),
+                (
+                    "full_name_en",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="full name",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes.', max_length=100, unique=True, verbose_name='key')),
-                ('publisher', models.CharField(max_length=200, verbose_name='publisher')),
-                ('publisher_zh_hans', models.CharField(max_length=200, null=True, verbose_name='publisher')),
-                ('publisher_en', models.CharField(max_length=200, null=True, verbose_name='publisher')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_zh_hans', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='web address')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('note_zh_hans', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_en', models.TextField(blank=True, null=True, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=200, verbose_name="publisher")),
+                (
+                    "publisher_zh_hans",
+                    models.CharField(max_length=200, null=True, verbose_name="publisher"),
+                ),
+                (
+                    "publisher_en",
+                    models.CharField(max_length=200, null=True, verbose_name="publisher"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="title"),
+                ),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="web address")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("note_zh_hans", models.TextField(blank=True, null=True, verbose_name="note")),
+                ("note_en", models.TextField(blank=True, null=True, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['-published_on', 'slug'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["-published_on", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='A letter for a section (C), 2 digits for a division, 3 for a group, 4 for a class.', max_length=4, unique=True, verbose_name='code')),
-                ('level', models.CharField(choices=[('section', 'section'), ('division', 'division'), ('group', 'group'), ('class', 'class')], default='section', max_length=10, verbose_name='level')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='enterprises.industry', verbose_name='parent')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='enterprises.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="A letter for a section (C), 2 digits for a division, 3 for a group, 4 for a class.",
+                        max_length=4,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("section", "section"),
+                            ("division", "division"),
+                            ("group", "group"),
+                            ("class", "class"),
+                        ],
+                        default="section",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="enterprises.industry",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="enterprises.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['code'],
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, unique=True, verbose_name='slug')),
-                ('credit_code', enterprises.models.base.CodeField(blank=True, help_text='18 characters (统一社会信用代码), e.g. 9144030027939873X7.', max_length=18, validators=[enterprises.validators.validate_credit_code], verbose_name='unified social credit code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('city_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('city_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1800), enterprises.validators.NotInFutureYearValidator()], verbose_name='founding year')),
-                ('size', models.CharField(blank=True, choices=[('large', 'large'), ('medium', 'medium'), ('small', 'small'), ('micro', 'micro')], max_length=10, verbose_name='size')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('summary', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('exchange', models.CharField(blank=True, choices=[('bse', 'Beijing Stock Exchange'), ('sse', 'Shanghai Stock Exchange'), ('szse', 'Shenzhen Stock Exchange'), ('hkex', 'Hong Kong Stock Exchange')], help_text='Leave empty when the enterprise is not listed.', max_length=10, verbose_name='stock exchange')),
-                ('ticker', enterprises.models.base.CodeField(blank=True, max_length=10, verbose_name='ticker')),
-                ('tier', models.CharField(blank=True, choices=[('innovative', 'innovative SME'), ('specialized', 'specialized and sophisticated SME'), ('little_giant', '"little giant" enterprise'), ('champion', 'manufacturing single champion')], db_index=True, editable=False, help_text='Derived from the recognitions: the highest tier recognised.', max_length=20, verbose_name='current tier')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='enterprises.industry', verbose_name='industry')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='enterprises.region', verbose_name='region')),
-                ('sources', models.ManyToManyField(blank=True, related_name='enterprises', to='enterprises.source', verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    enterprises.models.base.CodeField(
+                        blank=True,
+                        help_text="18 characters (统一社会信用代码), e.g. 9144030027939873X7.",
+                        max_length=18,
+                        validators=[enterprises.validators.validate_credit_code],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "city_zh_hans",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "founded_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="founding year",
+                    ),
+                ),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("large", "large"),
+                            ("medium", "medium"),
+                            ("small", "small"),
+                            ("micro", "micro"),
+                        ],
+                        max_length=10,
+                        verbose_name="size",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_zh_hans",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "exchange",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bse", "Beijing Stock Exchange"),
+                            ("sse", "Shanghai Stock Exchange"),
+                            ("szse", "Shenzhen Stock Exchange"),
+                            ("hkex", "Hong Kong Stock Exchange"),
+                        ],
+                        help_text="Leave empty when the enterprise is not listed.",
+                        max_length=10,
+                        verbose_name="stock exchange",
+                    ),
+                ),
+                (
+                    "ticker",
+                    enterprises.models.base.CodeField(
+                        blank=True, max_length=10, verbose_name="ticker"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("innovative", "innovative SME"),
+                            ("specialized", "specialized and sophisticated SME"),
+                            ("little_giant", '"little giant" enterprise'),
+                            ("champion", "manufacturing single champion"),
+                        ],
+                        db_index=True,
+                        editable=False,
+                        help_text="Derived from the recognitions: the highest tier recognised.",
+                        max_length=20,
+                        verbose_name="current tier",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="enterprises.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="enterprises.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="enterprises",
+                        to="enterprises.source",
+                        verbose_name="sources",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise',
-                'verbose_name_plural': 'enterprises',
-                'ordering': ['slug'],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, unique=True, verbose_name='slug')),
-                ('category', models.CharField(blank=True, max_length=100, verbose_name='category')),
-                ('category_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='category')),
-                ('category_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='category')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('image', models.ImageField(blank=True, upload_to='products/', verbose_name='image')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('sources', models.ManyToManyField(blank=True, related_name='products', to='enterprises.source', verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(blank=True, max_length=100, verbose_name="category"),
+                ),
+                (
+                    "category_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=100, null=True, verbose_name="category"
+                    ),
+                ),
+                (
+                    "category_en",
+                    models.CharField(
+                        blank=True, max_length=100, null=True, verbose_name="category"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_zh_hans",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="products/", verbose_name="image"),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="products",
+                        to="enterprises.source",
+                        verbose_name="sources",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['slug'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyInitiative',
+            name="PolicyInitiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_zh_hans', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the title when left empty.', max_length=100, unique=True, verbose_name='slug')),
-                ('authority', models.CharField(blank=True, max_length=300, verbose_name='issuing authority')),
-                ('authority_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='issuing authority')),
-                ('authority_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='issuing authority')),
-                ('scope', models.CharField(choices=[('national', 'national'), ('regional', 'regional')], default='national', max_length=10, verbose_name='scope')),
-                ('document_number', models.CharField(blank=True, help_text='e.g. 工信部企业〔2022〕63号', max_length=100, verbose_name='document number')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('period_start', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='period from (year)')),
-                ('period_end', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='period to (year)')),
-                ('stage', models.CharField(blank=True, choices=[('proposed', 'proposed'), ('in_force', 'issued, in force'), ('expired', 'expired or completed')], max_length=10, verbose_name='stage')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('text_zh_hans', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('text_en', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('region', models.ForeignKey(blank=True, help_text='For a regional initiative: the province it covers.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='enterprises.region', verbose_name='region')),
-                ('sources', models.ManyToManyField(blank=True, related_name='policies', to='enterprises.source', verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="title"),
+                ),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the title when left empty.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=300, verbose_name="issuing authority"),
+                ),
+                (
+                    "authority_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "authority_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("national", "national"), ("regional", "regional")],
+                        default="national",
+                        max_length=10,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 工信部企业〔2022〕63号",
+                        max_length=100,
+                        verbose_name="document number",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "period_start",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="period from (year)",
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="period to (year)",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("in_force", "issued, in force"),
+                            ("expired", "expired or completed"),
+                        ],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("text_zh_hans", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("text_en", models.TextField(blank=True, null=True, verbose_name="text")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a regional initiative: the province it covers.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policies",
+                        to="enterprises.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="policies",
+                        to="enterprises.source",
+                        verbose_name="sources",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy initiative',
-                'verbose_name_plural': 'policy initiatives',
-                'ordering': [models.OrderBy(models.F('issued_on'), descending=True, nulls_last=True), 'slug'],
+                "verbose_name": "policy initiative",
+                "verbose_name_plural": "policy initiatives",
+                "ordering": [
+                    models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
+                    "slug",
+                ],
             },
         ),
         migrations.AddField(
-            model_name='region',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='enterprises.source', verbose_name='source'),
+            model_name="region",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='key')),
-                ('measure', models.CharField(max_length=300, verbose_name='what is counted')),
-                ('measure_zh_hans', models.CharField(max_length=300, null=True, verbose_name='what is counted')),
-                ('measure_en', models.CharField(max_length=300, null=True, verbose_name='what is counted')),
-                ('qualifier', models.CharField(blank=True, choices=[('more_than', 'more than'), ('at_least', 'at least'), ('nearly', 'nearly'), ('about', 'about')], max_length=10, verbose_name='qualifier')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='value')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unit')),
-                ('unit_zh_hans', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('unit_en', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('as_of', models.DateField(help_text='The date the figure describes or, failing that, was reported.', verbose_name='as of')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('note_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('note_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('region', models.ForeignKey(blank=True, help_text='Leave empty for a national figure.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='enterprises.region', verbose_name='region')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='enterprises.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="key")),
+                ("measure", models.CharField(max_length=300, verbose_name="what is counted")),
+                (
+                    "measure_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="what is counted"),
+                ),
+                (
+                    "measure_en",
+                    models.CharField(max_length=300, null=True, verbose_name="what is counted"),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("more_than", "more than"),
+                            ("at_least", "at least"),
+                            ("nearly", "nearly"),
+                            ("about", "about"),
+                        ],
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=16, verbose_name="value"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unit")),
+                (
+                    "unit_zh_hans",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "as_of",
+                    models.DateField(
+                        help_text="The date the figure describes or, failing that, was reported.",
+                        verbose_name="as of",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "note_zh_hans",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_en",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for a national figure.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="enterprises.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="enterprises.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['-as_of', 'slug'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["-as_of", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Exhibition',
+            name="Exhibition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, unique=True, verbose_name='slug')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1950), enterprises.validators.NotInFutureYearValidator()], verbose_name='year')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('city_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('city_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('organiser', models.CharField(blank=True, max_length=300, verbose_name='organiser')),
-                ('organiser_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='organiser')),
-                ('organiser_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='organiser')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('exhibitor_count', models.PositiveIntegerField(blank=True, help_text='As reported by the source, where it gives one.', null=True, verbose_name='number of exhibitors')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exhibitions', to='enterprises.region', verbose_name='region')),
-                ('sources', models.ManyToManyField(blank=True, related_name='exhibitions', to='enterprises.source', verbose_name='sources')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=300, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=300, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "city_zh_hans",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "organiser",
+                    models.CharField(blank=True, max_length=300, verbose_name="organiser"),
+                ),
+                (
+                    "organiser_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="organiser"
+                    ),
+                ),
+                (
+                    "organiser_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="organiser"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_zh_hans",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "exhibitor_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="As reported by the source, where it gives one.",
+                        null=True,
+                        verbose_name="number of exhibitors",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exhibitions",
+                        to="enterprises.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="exhibitions",
+                        to="enterprises.source",
+                        verbose_name="sources",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exhibition',
-                'verbose_name_plural': 'exhibitions',
-                'ordering': ['-year', models.OrderBy(models.F('start_date'), descending=True, nulls_last=True), 'slug'],
+                "verbose_name": "exhibition",
+                "verbose_name_plural": "exhibitions",
+                "ordering": [
+                    "-year",
+                    models.OrderBy(models.F("start_date"), descending=True, nulls_last=True),
+                    "slug",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recognition',
+            name="Recognition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('tier', models.CharField(choices=[('innovative', 'innovative SME'), ('specialized', 'specialized and sophisticated SME'), ('little_giant', '"little giant" enterprise'), ('champion', 'manufacturing single champion')], max_length=20, verbose_name='tier')),
-                ('level', models.CharField(blank=True, choices=[('national', 'national'), ('provincial', 'provincial'), ('municipal', 'municipal')], help_text='Leave empty when the source does not say.', max_length=12, verbose_name='level')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2000), enterprises.validators.NotInFutureYearValidator()], verbose_name='year')),
-                ('batch', models.PositiveSmallIntegerField(blank=True, help_text='The numbered batch of the list (第几批), where known.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='batch')),
-                ('title', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, verbose_name='title as awarded')),
-                ('title_zh_hans', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, null=True, verbose_name='title as awarded')),
-                ('title_en', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, null=True, verbose_name='title as awarded')),
-                ('authority', models.CharField(blank=True, max_length=200, verbose_name='issuing authority')),
-                ('authority_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name='issuing authority')),
-                ('authority_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='issuing authority')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recognitions', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recognitions', to='enterprises.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("innovative", "innovative SME"),
+                            ("specialized", "specialized and sophisticated SME"),
+                            ("little_giant", '"little giant" enterprise'),
+                            ("champion", "manufacturing single champion"),
+                        ],
+                        max_length=20,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national", "national"),
+                            ("provincial", "provincial"),
+                            ("municipal", "municipal"),
+                        ],
+                        help_text="Leave empty when the source does not say.",
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The numbered batch of the list (第几批), where known.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "title_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=200, verbose_name="issuing authority"),
+                ),
+                (
+                    "authority_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "authority_en",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recognitions",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recognitions",
+                        to="enterprises.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recognition',
-                'verbose_name_plural': 'recognitions',
-                'ordering': [models.OrderBy(models.F('year'), nulls_last=True), 'tier', 'pk'],
-                'constraints': [models.UniqueConstraint(models.F('enterprise'), models.F('tier'), models.F('level'), django.db.models.functions.comparison.Coalesce('year', 0), name='recognition_unique_per_year', violation_error_message='This enterprise already has this recognition at this level in this year.')],
+                "verbose_name": "recognition",
+                "verbose_name_plural": "recognitions",
+                "ordering": [models.OrderBy(models.F("year"), nulls_last=True), "tier", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("enterprise"),
+                        models.F("tier"),
+                        models.F("level"),
+                        django.db.models.functions.comparison.Coalesce("year", 0),
+                        name="recognition_unique_per_year",
+                        violation_error_message="This enterprise already has this recognition at this level in this year.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PolicyTarget',
+            name="PolicyTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('slug', models.SlugField(max_length=100, verbose_name='key')),
-                ('measure', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, verbose_name='what is counted')),
-                ('measure_zh_hans', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, null=True, verbose_name='what is counted')),
-                ('measure_en', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, null=True, verbose_name='what is counted')),
-                ('qualifier', models.CharField(blank=True, choices=[('more_than', 'more than'), ('at_least', 'at least'), ('nearly', 'nearly'), ('about', 'about')], max_length=10, verbose_name='qualifier')),
-                ('target_value', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='target')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unit')),
-                ('unit_zh_hans', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('unit_en', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='by (year)')),
-                ('latest_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='latest reported value')),
-                ('latest_value_on', models.DateField(blank=True, null=True, verbose_name='reported on')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='enterprises.policyinitiative', verbose_name='policy initiative')),
-                ('latest_value_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.source', verbose_name='source of the latest value')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="key")),
+                (
+                    "measure",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "measure_zh_hans",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        null=True,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "measure_en",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        null=True,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("more_than", "more than"),
+                            ("at_least", "at least"),
+                            ("nearly", "nearly"),
+                            ("about", "about"),
+                        ],
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="target",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unit")),
+                (
+                    "unit_zh_hans",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="by (year)",
+                    ),
+                ),
+                (
+                    "latest_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="latest reported value",
+                    ),
+                ),
+                (
+                    "latest_value_on",
+                    models.DateField(blank=True, null=True, verbose_name="reported on"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="enterprises.policyinitiative",
+                        verbose_name="policy initiative",
+                    ),
+                ),
+                (
+                    "latest_value_source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.source",
+                        verbose_name="source of the latest value",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy target',
-                'verbose_name_plural': 'policy targets',
-                'ordering': ['initiative', 'position', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('initiative', 'slug'), name='target_unique_slug_per_initiative')],
+                "verbose_name": "policy target",
+                "verbose_name_plural": "policy targets",
+                "ordering": ["initiative", "position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("initiative", "slug"), name="target_unique_slug_per_initiative"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Exhibit',
+            name="Exhibit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('hall', models.CharField(blank=True, max_length=50, verbose_name='hall')),
-                ('booth', models.CharField(blank=True, max_length=50, verbose_name='booth')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('note_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('note_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('exhibition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exhibits', to='enterprises.exhibition', verbose_name='exhibition')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exhibits', to='enterprises.product', verbose_name='product')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exhibits', to='enterprises.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                ("hall", models.CharField(blank=True, max_length=50, verbose_name="hall")),
+                ("booth", models.CharField(blank=True, max_length=50, verbose_name="booth")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "note_zh_hans",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_en",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "exhibition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exhibits",
+                        to="enterprises.exhibition",
+                        verbose_name="exhibition",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exhibits",
+                        to="enterprises.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exhibits",
+                        to="enterprises.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exhibit',
-                'verbose_name_plural': 'exhibits',
-                'ordering': ['exhibition', 'product'],
-                'constraints': [models.UniqueConstraint(fields=('exhibition', 'product'), name='exhibit_unique_product_per_exhibition', violation_error_message='This product is already listed at this exhibition.')],
+                "verbose_name": "exhibit",
+                "verbose_name_plural": "exhibits",
+                "ordering": ["exhibition", "product"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("exhibition", "product"),
+                        name="exhibit_unique_product_per_exhibition",
+                        violation_error_message="This product is already listed at this exhibition.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='enterprise_unique_credit_code', violation_error_message='Another enterprise has this credit code.'),
+            model_name="enterprise",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("credit_code", ""), _negated=True),
+                fields=("credit_code",),
+                name="enterprise_unique_credit_code",
+                violation_error_message="Another enterprise has this credit code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.UniqueConstraint(condition=models.Q(('ticker', ''), _negated=True), fields=('exchange', 'ticker'), name='enterprise_unique_listing', violation_error_message='Another enterprise is listed under this ticker.'),
+            model_name="enterprise",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ticker", ""), _negated=True),
+                fields=("exchange", "ticker"),
+                name="enterprise_unique_listing",
+                violation_error_message="Another enterprise is listed under this ticker.",
+            ),
         ),
     ]

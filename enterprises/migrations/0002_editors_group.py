@@ -32,7 +32,9 @@ def create_editors(apps, schema_editor):
     codenames = [
         f"{action}_{model}" for model in CONTENT for action in ("add", "change", "delete", "view")
     ]
-    codenames += [f"{action}_{model}" for model in REFERENCE for action in ("add", "change", "view")]
+    codenames += [
+        f"{action}_{model}" for model in REFERENCE for action in ("add", "change", "view")
+    ]
     permissions = Permission.objects.filter(
         content_type__app_label="enterprises", codename__in=codenames
     )

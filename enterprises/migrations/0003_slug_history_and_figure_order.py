@@ -6,37 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('enterprises', '0002_editors_group'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("enterprises", "0002_editors_group"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='indicator',
-            options={'ordering': ['position', '-as_of', 'slug'], 'verbose_name': 'indicator', 'verbose_name_plural': 'indicators'},
+            name="indicator",
+            options={
+                "ordering": ["position", "-as_of", "slug"],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+            },
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='position',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Figures are listed by this number, lowest first.', verbose_name='position'),
+            model_name="indicator",
+            name="position",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="Figures are listed by this number, lowest first.",
+                verbose_name="position",
+            ),
         ),
         migrations.CreateModel(
-            name='SlugHistory',
+            name="SlugHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='entry')),
-                ('slug', models.SlugField(max_length=100, verbose_name='old slug')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='replaced on')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='kind of entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="entry")),
+                ("slug", models.SlugField(max_length=100, verbose_name="old slug")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="replaced on"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="kind of entry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'old address',
-                'verbose_name_plural': 'old addresses',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='enterprises_content_8bc5f0_idx')],
-                'constraints': [models.UniqueConstraint(fields=('content_type', 'slug'), name='slughistory_unique_slug_per_kind')],
+                "verbose_name": "old address",
+                "verbose_name_plural": "old addresses",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="enterprises_content_8bc5f0_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("content_type", "slug"), name="slughistory_unique_slug_per_kind"
+                    )
+                ],
             },
         ),
     ]

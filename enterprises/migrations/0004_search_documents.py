@@ -4,70 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0003_slug_history_and_figure_order'),
+        ("enterprises", "0003_slug_history_and_figure_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='search_body',
-            field=models.TextField(default='', editable=False),
+            model_name="enterprise",
+            name="search_body",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='search_name',
-            field=models.TextField(default='', editable=False),
+            model_name="enterprise",
+            name="search_name",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='search_summary',
-            field=models.TextField(default='', editable=False),
+            model_name="enterprise",
+            name="search_summary",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='search_body',
-            field=models.TextField(default='', editable=False),
+            model_name="exhibition",
+            name="search_body",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='search_name',
-            field=models.TextField(default='', editable=False),
+            model_name="exhibition",
+            name="search_name",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='search_summary',
-            field=models.TextField(default='', editable=False),
+            model_name="exhibition",
+            name="search_summary",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='search_body',
-            field=models.TextField(default='', editable=False),
+            model_name="policyinitiative",
+            name="search_body",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='search_name',
-            field=models.TextField(default='', editable=False),
+            model_name="policyinitiative",
+            name="search_name",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='search_summary',
-            field=models.TextField(default='', editable=False),
+            model_name="policyinitiative",
+            name="search_summary",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='product',
-            name='search_body',
-            field=models.TextField(default='', editable=False),
+            model_name="product",
+            name="search_body",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='product',
-            name='search_name',
-            field=models.TextField(default='', editable=False),
+            model_name="product",
+            name="search_name",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='product',
-            name='search_summary',
-            field=models.TextField(default='', editable=False),
+            model_name="product",
+            name="search_summary",
+            field=models.TextField(default="", editable=False),
         ),
     ]

@@ -4,22 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0005_search_indexes'),
+        ("enterprises", "0005_search_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=40, unique=True)),
             ],
             options={
-                'verbose_name': 'search term',
-                'verbose_name_plural': 'search terms',
-                'ordering': ['term'],
+                "verbose_name": "search term",
+                "verbose_name_plural": "search terms",
+                "ordering": ["term"],
             },
         ),
     ]

@@ -13,7 +13,9 @@ def reinstall(apps, schema_editor):
         return
     for name in SEARCHABLE:
         model = apps.get_model("enterprises", name)
-        for statement in uninstall_statements("sqlite", model) + install_statements("sqlite", model):
+        for statement in uninstall_statements("sqlite", model) + install_statements(
+            "sqlite", model
+        ):
             schema_editor.execute(statement)
 
 

@@ -12,746 +12,2230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0009_slughistory_foreign_keys'),
+        ("enterprises", "0009_slughistory_foreign_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalEnterprise',
+            name="HistoricalEnterprise",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, verbose_name='slug')),
-                ('credit_code', enterprises.models.base.CodeField(blank=True, help_text='18 characters (统一社会信用代码), e.g. 9144030027939873X7.', max_length=18, validators=[enterprises.validators.validate_credit_code], verbose_name='unified social credit code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('city_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('city_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1800), enterprises.validators.NotInFutureYearValidator()], verbose_name='founding year')),
-                ('size', models.CharField(blank=True, choices=[('large', 'large'), ('medium', 'medium'), ('small', 'small'), ('micro', 'micro')], max_length=10, verbose_name='size')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('summary', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, help_text='One or two sentences shown in lists and search results.', max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description')),
-                ('logo', models.TextField(blank=True, help_text='JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.', max_length=100, validators=[enterprises.images.validate_image_upload], verbose_name='logo')),
-                ('logo_thumbnail', models.TextField(blank=True, editable=False, max_length=100, verbose_name='logo thumbnail')),
-                ('exchange', models.CharField(blank=True, choices=[('bse', 'Beijing Stock Exchange'), ('sse', 'Shanghai Stock Exchange'), ('szse', 'Shenzhen Stock Exchange'), ('hkex', 'Hong Kong Stock Exchange')], help_text='Leave empty when the enterprise is not listed.', max_length=10, verbose_name='stock exchange')),
-                ('ticker', enterprises.models.base.CodeField(blank=True, max_length=10, verbose_name='ticker')),
-                ('tier', models.CharField(blank=True, choices=[('innovative', 'innovative SME'), ('specialized', 'specialized and sophisticated SME'), ('little_giant', '"little giant" enterprise'), ('champion', 'manufacturing single champion')], db_index=True, editable=False, help_text='Derived from the recognitions: the highest tier recognised.', max_length=20, verbose_name='current tier')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    enterprises.models.base.CodeField(
+                        blank=True,
+                        help_text="18 characters (统一社会信用代码), e.g. 9144030027939873X7.",
+                        max_length=18,
+                        validators=[enterprises.validators.validate_credit_code],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "city_zh_hans",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "founded_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="founding year",
+                    ),
+                ),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("large", "large"),
+                            ("medium", "medium"),
+                            ("small", "small"),
+                            ("micro", "micro"),
+                        ],
+                        max_length=10,
+                        verbose_name="size",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="One or two sentences shown in lists and search results.",
+                        max_length=500,
+                        null=True,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_zh_hans",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.TextField(
+                        blank=True,
+                        help_text="JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.",
+                        max_length=100,
+                        validators=[enterprises.images.validate_image_upload],
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "logo_thumbnail",
+                    models.TextField(
+                        blank=True, editable=False, max_length=100, verbose_name="logo thumbnail"
+                    ),
+                ),
+                (
+                    "exchange",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bse", "Beijing Stock Exchange"),
+                            ("sse", "Shanghai Stock Exchange"),
+                            ("szse", "Shenzhen Stock Exchange"),
+                            ("hkex", "Hong Kong Stock Exchange"),
+                        ],
+                        help_text="Leave empty when the enterprise is not listed.",
+                        max_length=10,
+                        verbose_name="stock exchange",
+                    ),
+                ),
+                (
+                    "ticker",
+                    enterprises.models.base.CodeField(
+                        blank=True, max_length=10, verbose_name="ticker"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("innovative", "innovative SME"),
+                            ("specialized", "specialized and sophisticated SME"),
+                            ("little_giant", '"little giant" enterprise'),
+                            ("champion", "manufacturing single champion"),
+                        ],
+                        db_index=True,
+                        editable=False,
+                        help_text="Derived from the recognitions: the highest tier recognised.",
+                        max_length=20,
+                        verbose_name="current tier",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical enterprise',
-                'verbose_name_plural': 'historical enterprises',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical enterprise",
+                "verbose_name_plural": "historical enterprises",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEnterprise_sources',
+            name="HistoricalEnterprise_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalEnterprise_sources',
+                "verbose_name": "HistoricalEnterprise_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalExhibit',
+            name="HistoricalExhibit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('hall', models.CharField(blank=True, max_length=50, verbose_name='hall')),
-                ('booth', models.CharField(blank=True, max_length=50, verbose_name='booth')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('note_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('note_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                ("hall", models.CharField(blank=True, max_length=50, verbose_name="hall")),
+                ("booth", models.CharField(blank=True, max_length=50, verbose_name="booth")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "note_zh_hans",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_en",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical exhibit',
-                'verbose_name_plural': 'historical exhibits',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical exhibit",
+                "verbose_name_plural": "historical exhibits",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalExhibition',
+            name="HistoricalExhibition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=300, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, verbose_name='slug')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1950), enterprises.validators.NotInFutureYearValidator()], verbose_name='year')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('city_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('city_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='city')),
-                ('organiser', models.CharField(blank=True, max_length=300, verbose_name='organiser')),
-                ('organiser_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='organiser')),
-                ('organiser_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='organiser')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('exhibitor_count', models.PositiveIntegerField(blank=True, help_text='As reported by the source, where it gives one.', null=True, verbose_name='number of exhibitors')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=300, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=300, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "city_zh_hans",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=100, null=True, verbose_name="city"),
+                ),
+                (
+                    "organiser",
+                    models.CharField(blank=True, max_length=300, verbose_name="organiser"),
+                ),
+                (
+                    "organiser_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="organiser"
+                    ),
+                ),
+                (
+                    "organiser_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="organiser"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_zh_hans",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "exhibitor_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="As reported by the source, where it gives one.",
+                        null=True,
+                        verbose_name="number of exhibitors",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical exhibition',
-                'verbose_name_plural': 'historical exhibitions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical exhibition",
+                "verbose_name_plural": "historical exhibitions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalExhibition_sources',
+            name="HistoricalExhibition_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalExhibition_sources',
+                "verbose_name": "HistoricalExhibition_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalIndicator',
+            name="HistoricalIndicator",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('slug', models.SlugField(max_length=100, verbose_name='key')),
-                ('measure', models.CharField(max_length=300, verbose_name='what is counted')),
-                ('measure_zh_hans', models.CharField(max_length=300, null=True, verbose_name='what is counted')),
-                ('measure_en', models.CharField(max_length=300, null=True, verbose_name='what is counted')),
-                ('qualifier', models.CharField(blank=True, choices=[('more_than', 'more than'), ('at_least', 'at least'), ('nearly', 'nearly'), ('about', 'about')], max_length=10, verbose_name='qualifier')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='value')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unit')),
-                ('unit_zh_hans', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('unit_en', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('as_of', models.DateField(help_text='The date the figure describes or, failing that, was reported.', verbose_name='as of')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('note_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('note_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='note')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Figures are listed by this number, lowest first.', verbose_name='position')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="key")),
+                ("measure", models.CharField(max_length=300, verbose_name="what is counted")),
+                (
+                    "measure_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="what is counted"),
+                ),
+                (
+                    "measure_en",
+                    models.CharField(max_length=300, null=True, verbose_name="what is counted"),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("more_than", "more than"),
+                            ("at_least", "at least"),
+                            ("nearly", "nearly"),
+                            ("about", "about"),
+                        ],
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=16, verbose_name="value"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unit")),
+                (
+                    "unit_zh_hans",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "as_of",
+                    models.DateField(
+                        help_text="The date the figure describes or, failing that, was reported.",
+                        verbose_name="as of",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "note_zh_hans",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "note_en",
+                    models.CharField(blank=True, max_length=500, null=True, verbose_name="note"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Figures are listed by this number, lowest first.",
+                        verbose_name="position",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical indicator',
-                'verbose_name_plural': 'historical indicators',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical indicator",
+                "verbose_name_plural": "historical indicators",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalIndustry',
+            name="HistoricalIndustry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, help_text='A letter for a section (C), 2 digits for a division, 3 for a group, 4 for a class.', max_length=4, verbose_name='code')),
-                ('level', models.CharField(choices=[('section', 'section'), ('division', 'division'), ('group', 'group'), ('class', 'class')], default='section', max_length=10, verbose_name='level')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="A letter for a section (C), 2 digits for a division, 3 for a group, 4 for a class.",
+                        max_length=4,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("section", "section"),
+                            ("division", "division"),
+                            ("group", "group"),
+                            ("class", "class"),
+                        ],
+                        default="section",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical industry',
-                'verbose_name_plural': 'historical industries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical industry",
+                "verbose_name_plural": "historical industries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPolicyInitiative',
+            name="HistoricalPolicyInitiative",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_zh_hans', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the title when left empty.', max_length=100, verbose_name='slug')),
-                ('authority', models.CharField(blank=True, max_length=300, verbose_name='issuing authority')),
-                ('authority_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='issuing authority')),
-                ('authority_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='issuing authority')),
-                ('scope', models.CharField(choices=[('national', 'national'), ('regional', 'regional')], default='national', max_length=10, verbose_name='scope')),
-                ('document_number', models.CharField(blank=True, help_text='e.g. 工信部企业〔2022〕63号', max_length=100, verbose_name='document number')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('period_start', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='period from (year)')),
-                ('period_end', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='period to (year)')),
-                ('stage', models.CharField(blank=True, choices=[('proposed', 'proposed'), ('in_force', 'issued, in force'), ('expired', 'expired or completed')], max_length=10, verbose_name='stage')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('text_zh_hans', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('text_en', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="title"),
+                ),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the title when left empty.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=300, verbose_name="issuing authority"),
+                ),
+                (
+                    "authority_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "authority_en",
+                    models.CharField(
+                        blank=True, max_length=300, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("national", "national"), ("regional", "regional")],
+                        default="national",
+                        max_length=10,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 工信部企业〔2022〕63号",
+                        max_length=100,
+                        verbose_name="document number",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "period_start",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="period from (year)",
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="period to (year)",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("in_force", "issued, in force"),
+                            ("expired", "expired or completed"),
+                        ],
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("text_zh_hans", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("text_en", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical policy initiative',
-                'verbose_name_plural': 'historical policy initiatives',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical policy initiative",
+                "verbose_name_plural": "historical policy initiatives",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPolicyInitiative_sources',
+            name="HistoricalPolicyInitiative_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalPolicyInitiative_sources',
+                "verbose_name": "HistoricalPolicyInitiative_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPolicyTarget',
+            name="HistoricalPolicyTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('slug', models.SlugField(max_length=100, verbose_name='key')),
-                ('measure', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, verbose_name='what is counted')),
-                ('measure_zh_hans', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, null=True, verbose_name='what is counted')),
-                ('measure_en', models.CharField(help_text='e.g. provincial-level specialized and sophisticated enterprises', max_length=300, null=True, verbose_name='what is counted')),
-                ('qualifier', models.CharField(blank=True, choices=[('more_than', 'more than'), ('at_least', 'at least'), ('nearly', 'nearly'), ('about', 'about')], max_length=10, verbose_name='qualifier')),
-                ('target_value', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='target')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unit')),
-                ('unit_zh_hans', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('unit_en', models.CharField(blank=True, max_length=50, null=True, verbose_name='unit')),
-                ('deadline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1949)], verbose_name='by (year)')),
-                ('latest_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='latest reported value')),
-                ('latest_value_on', models.DateField(blank=True, null=True, verbose_name='reported on')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="key")),
+                (
+                    "measure",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "measure_zh_hans",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        null=True,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "measure_en",
+                    models.CharField(
+                        help_text="e.g. provincial-level specialized and sophisticated enterprises",
+                        max_length=300,
+                        null=True,
+                        verbose_name="what is counted",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("more_than", "more than"),
+                            ("at_least", "at least"),
+                            ("nearly", "nearly"),
+                            ("about", "about"),
+                        ],
+                        max_length=10,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="target",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unit")),
+                (
+                    "unit_zh_hans",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "unit_en",
+                    models.CharField(blank=True, max_length=50, null=True, verbose_name="unit"),
+                ),
+                (
+                    "deadline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1949)],
+                        verbose_name="by (year)",
+                    ),
+                ),
+                (
+                    "latest_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="latest reported value",
+                    ),
+                ),
+                (
+                    "latest_value_on",
+                    models.DateField(blank=True, null=True, verbose_name="reported on"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical policy target',
-                'verbose_name_plural': 'historical policy targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical policy target",
+                "verbose_name_plural": "historical policy targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProduct',
+            name="HistoricalProduct",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the page address; filled from the name when left empty.', max_length=100, verbose_name='slug')),
-                ('category', models.CharField(blank=True, max_length=100, verbose_name='category')),
-                ('category_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='category')),
-                ('category_en', models.CharField(blank=True, max_length=100, null=True, verbose_name='category')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('summary_zh_hans', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('summary_en', models.CharField(blank=True, max_length=500, null=True, verbose_name='summary')),
-                ('description', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', verbose_name='description')),
-                ('description_zh_hans', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description')),
-                ('image', models.TextField(blank=True, help_text='JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.', max_length=100, validators=[enterprises.images.validate_image_upload], verbose_name='image')),
-                ('image_thumbnail', models.TextField(blank=True, editable=False, max_length=100, verbose_name='image thumbnail')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the page address; filled from the name when left empty.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(blank=True, max_length=100, verbose_name="category"),
+                ),
+                (
+                    "category_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=100, null=True, verbose_name="category"
+                    ),
+                ),
+                (
+                    "category_en",
+                    models.CharField(
+                        blank=True, max_length=100, null=True, verbose_name="category"
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                (
+                    "summary_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        blank=True, max_length=500, null=True, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_zh_hans",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "description_en",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                        null=True,
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "image",
+                    models.TextField(
+                        blank=True,
+                        help_text="JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.",
+                        max_length=100,
+                        validators=[enterprises.images.validate_image_upload],
+                        verbose_name="image",
+                    ),
+                ),
+                (
+                    "image_thumbnail",
+                    models.TextField(
+                        blank=True, editable=False, max_length=100, verbose_name="image thumbnail"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical product',
-                'verbose_name_plural': 'historical products',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical product",
+                "verbose_name_plural": "historical products",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProduct_sources',
+            name="HistoricalProduct_sources",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalProduct_sources',
+                "verbose_name": "HistoricalProduct_sources",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRecognition',
+            name="HistoricalRecognition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('tier', models.CharField(choices=[('innovative', 'innovative SME'), ('specialized', 'specialized and sophisticated SME'), ('little_giant', '"little giant" enterprise'), ('champion', 'manufacturing single champion')], max_length=20, verbose_name='tier')),
-                ('level', models.CharField(blank=True, choices=[('national', 'national'), ('provincial', 'provincial'), ('municipal', 'municipal')], help_text='Leave empty when the source does not say.', max_length=12, verbose_name='level')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2000), enterprises.validators.NotInFutureYearValidator()], verbose_name='year')),
-                ('batch', models.PositiveSmallIntegerField(blank=True, help_text='The numbered batch of the list (第几批), where known.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='batch')),
-                ('title', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, verbose_name='title as awarded')),
-                ('title_zh_hans', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, null=True, verbose_name='title as awarded')),
-                ('title_en', models.CharField(blank=True, help_text='The name of the list or title, as the issuing authority words it.', max_length=200, null=True, verbose_name='title as awarded')),
-                ('authority', models.CharField(blank=True, max_length=200, verbose_name='issuing authority')),
-                ('authority_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name='issuing authority')),
-                ('authority_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='issuing authority')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("innovative", "innovative SME"),
+                            ("specialized", "specialized and sophisticated SME"),
+                            ("little_giant", '"little giant" enterprise'),
+                            ("champion", "manufacturing single champion"),
+                        ],
+                        max_length=20,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national", "national"),
+                            ("provincial", "provincial"),
+                            ("municipal", "municipal"),
+                        ],
+                        help_text="Leave empty when the source does not say.",
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            enterprises.validators.NotInFutureYearValidator(),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The numbered batch of the list (第几批), where known.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "title_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "title_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name of the list or title, as the issuing authority words it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="title as awarded",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=200, verbose_name="issuing authority"),
+                ),
+                (
+                    "authority_zh_hans",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                (
+                    "authority_en",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="issuing authority"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical recognition',
-                'verbose_name_plural': 'historical recognitions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical recognition",
+                "verbose_name_plural": "historical recognitions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRegion',
+            name="HistoricalRegion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, help_text='Two-digit GB/T 2260 code, e.g. 21 for Liaoning.', max_length=2, validators=[django.core.validators.RegexValidator('^[1-8][0-9]$', 'Enter the two-digit GB/T 2260 code.')], verbose_name='code')),
-                ('slug', models.SlugField(verbose_name='slug')),
-                ('kind', models.CharField(choices=[('province', 'province'), ('autonomous_region', 'autonomous region'), ('municipality', 'municipality'), ('sar', 'special administrative region')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, verbose_name='name')),
-                ('name_zh_hans', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, null=True, verbose_name='name')),
-                ('name_en', models.CharField(help_text='Short name, e.g. Liaoning.', max_length=50, null=True, verbose_name='name')),
-                ('full_name', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, verbose_name='full name')),
-                ('full_name_zh_hans', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, null=True, verbose_name='full name')),
-                ('full_name_en', models.CharField(help_text='Official name, e.g. Liaoning Province.', max_length=100, null=True, verbose_name='full name')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Two-digit GB/T 2260 code, e.g. 21 for Liaoning.",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[1-8][0-9]$", "Enter the two-digit GB/T 2260 code."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("slug", models.SlugField(verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("autonomous_region", "autonomous region"),
+                            ("municipality", "municipality"),
+                            ("sar", "special administrative region"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.", max_length=50, verbose_name="name"
+                    ),
+                ),
+                (
+                    "name_zh_hans",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.",
+                        max_length=50,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        help_text="Short name, e.g. Liaoning.",
+                        max_length=50,
+                        null=True,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        verbose_name="full name",
+                    ),
+                ),
+                (
+                    "full_name_zh_hans",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="full name",
+                    ),
+                ),
+                (
+                    "full_name_en",
+                    models.CharField(
+                        help_text="Official name, e.g. Liaoning Province.",
+                        max_length=100,
+                        null=True,
+                        verbose_name="full name",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical region',
-                'verbose_name_plural': 'historical regions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical region",
+                "verbose_name_plural": "historical regions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes.', max_length=100, verbose_name='key')),
-                ('publisher', models.CharField(max_length=200, verbose_name='publisher')),
-                ('publisher_zh_hans', models.CharField(max_length=200, null=True, verbose_name='publisher')),
-                ('publisher_en', models.CharField(max_length=200, null=True, verbose_name='publisher')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_zh_hans', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='web address')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('note_zh_hans', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('note_en', models.TextField(blank=True, null=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="A short stable identifier, e.g. xinhua-2023-04-13-specialized-smes.",
+                        max_length=100,
+                        verbose_name="key",
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=200, verbose_name="publisher")),
+                (
+                    "publisher_zh_hans",
+                    models.CharField(max_length=200, null=True, verbose_name="publisher"),
+                ),
+                (
+                    "publisher_en",
+                    models.CharField(max_length=200, null=True, verbose_name="publisher"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_zh_hans",
+                    models.CharField(max_length=300, null=True, verbose_name="title"),
+                ),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="web address")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("note_zh_hans", models.TextField(blank=True, null=True, verbose_name="note")),
+                ("note_en", models.TextField(blank=True, null=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AlterModelOptions(
-            name='enterprise',
-            options={'ordering': ['slug'], 'permissions': [('publish_enterprise', 'Can publish and archive enterprises')], 'verbose_name': 'enterprise', 'verbose_name_plural': 'enterprises'},
+            name="enterprise",
+            options={
+                "ordering": ["slug"],
+                "permissions": [("publish_enterprise", "Can publish and archive enterprises")],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+            },
         ),
         migrations.AlterModelOptions(
-            name='exhibition',
-            options={'ordering': ['-year', models.OrderBy(models.F('start_date'), descending=True, nulls_last=True), 'slug'], 'permissions': [('publish_exhibition', 'Can publish and archive exhibitions')], 'verbose_name': 'exhibition', 'verbose_name_plural': 'exhibitions'},
+            name="exhibition",
+            options={
+                "ordering": [
+                    "-year",
+                    models.OrderBy(models.F("start_date"), descending=True, nulls_last=True),
+                    "slug",
+                ],
+                "permissions": [("publish_exhibition", "Can publish and archive exhibitions")],
+                "verbose_name": "exhibition",
+                "verbose_name_plural": "exhibitions",
+            },
         ),
         migrations.AlterModelOptions(
-            name='indicator',
-            options={'ordering': ['position', '-as_of', 'slug'], 'permissions': [('publish_indicator', 'Can publish and archive indicators')], 'verbose_name': 'indicator', 'verbose_name_plural': 'indicators'},
+            name="indicator",
+            options={
+                "ordering": ["position", "-as_of", "slug"],
+                "permissions": [("publish_indicator", "Can publish and archive indicators")],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+            },
         ),
         migrations.AlterModelOptions(
-            name='policyinitiative',
-            options={'ordering': [models.OrderBy(models.F('issued_on'), descending=True, nulls_last=True), 'slug'], 'permissions': [('publish_policyinitiative', 'Can publish and archive policy initiatives')], 'verbose_name': 'policy initiative', 'verbose_name_plural': 'policy initiatives'},
+            name="policyinitiative",
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
+                    "slug",
+                ],
+                "permissions": [
+                    ("publish_policyinitiative", "Can publish and archive policy initiatives")
+                ],
+                "verbose_name": "policy initiative",
+                "verbose_name_plural": "policy initiatives",
+            },
         ),
         migrations.AlterModelOptions(
-            name='product',
-            options={'ordering': ['slug'], 'permissions': [('publish_product', 'Can publish and archive products')], 'verbose_name': 'product', 'verbose_name_plural': 'products'},
+            name="product",
+            options={
+                "ordering": ["slug"],
+                "permissions": [("publish_product", "Can publish and archive products")],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+            },
         ),
         migrations.AlterModelOptions(
-            name='slughistory',
-            options={'ordering': ['kind', 'slug'], 'verbose_name': 'old address', 'verbose_name_plural': 'old addresses'},
+            name="slughistory",
+            options={
+                "ordering": ["kind", "slug"],
+                "verbose_name": "old address",
+                "verbose_name_plural": "old addresses",
+            },
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='logo',
-            field=models.ImageField(blank=True, help_text='JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.', upload_to=enterprises.images.RandomName('logos'), validators=[enterprises.images.validate_image_upload], verbose_name='logo'),
+            model_name="enterprise",
+            name="logo",
+            field=models.ImageField(
+                blank=True,
+                help_text="JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.",
+                upload_to=enterprises.images.RandomName("logos"),
+                validators=[enterprises.images.validate_image_upload],
+                verbose_name="logo",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='logo_thumbnail',
-            field=models.ImageField(blank=True, editable=False, upload_to=enterprises.images.RandomName('logos'), verbose_name='logo thumbnail'),
+            model_name="enterprise",
+            name="logo_thumbnail",
+            field=models.ImageField(
+                blank=True,
+                editable=False,
+                upload_to=enterprises.images.RandomName("logos"),
+                verbose_name="logo thumbnail",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version'),
+            model_name="enterprise",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version'),
+            model_name="exhibition",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version'),
+            model_name="indicator",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version'),
+            model_name="policyinitiative",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='image_thumbnail',
-            field=models.ImageField(blank=True, editable=False, upload_to=enterprises.images.RandomName('products'), verbose_name='image thumbnail'),
+            model_name="product",
+            name="image_thumbnail",
+            field=models.ImageField(
+                blank=True,
+                editable=False,
+                upload_to=enterprises.images.RandomName("products"),
+                verbose_name="image thumbnail",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version'),
+            model_name="product",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                verbose_name="version",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='description',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', verbose_name='description'),
+            model_name="enterprise",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='description_en',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description'),
+            model_name="enterprise",
+            name="description_en",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                null=True,
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='description_zh_hans',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description'),
+            model_name="enterprise",
+            name="description_zh_hans",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                null=True,
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='status',
-            field=models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status'),
+            model_name="enterprise",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "draft"),
+                    ("review", "in review"),
+                    ("published", "published"),
+                    ("archived", "archived"),
+                ],
+                default="draft",
+                help_text="Only published entries appear on the public site.",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='exhibition',
-            name='status',
-            field=models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status'),
+            model_name="exhibition",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "draft"),
+                    ("review", "in review"),
+                    ("published", "published"),
+                    ("archived", "archived"),
+                ],
+                default="draft",
+                help_text="Only published entries appear on the public site.",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='status',
-            field=models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status'),
+            model_name="indicator",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "draft"),
+                    ("review", "in review"),
+                    ("published", "published"),
+                    ("archived", "archived"),
+                ],
+                default="draft",
+                help_text="Only published entries appear on the public site.",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyinitiative',
-            name='status',
-            field=models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status'),
+            model_name="policyinitiative",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "draft"),
+                    ("review", "in review"),
+                    ("published", "published"),
+                    ("archived", "archived"),
+                ],
+                default="draft",
+                help_text="Only published entries appear on the public site.",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='description',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', verbose_name='description'),
+            model_name="product",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='description_en',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description'),
+            model_name="product",
+            name="description_en",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                null=True,
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='description_zh_hans',
-            field=models.TextField(blank=True, help_text='Plain text, or simple HTML: paragraphs, bold, italics, lists and links.', null=True, verbose_name='description'),
+            model_name="product",
+            name="description_zh_hans",
+            field=models.TextField(
+                blank=True,
+                help_text="Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+                null=True,
+                verbose_name="description",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='image',
-            field=models.ImageField(blank=True, help_text='JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.', upload_to=enterprises.images.RandomName('products'), validators=[enterprises.images.validate_image_upload], verbose_name='image'),
+            model_name="product",
+            name="image",
+            field=models.ImageField(
+                blank=True,
+                help_text="JPEG, PNG, WebP or GIF, up to 5 MB and 25 megapixels.",
+                upload_to=enterprises.images.RandomName("products"),
+                validators=[enterprises.images.validate_image_upload],
+                verbose_name="image",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='status',
-            field=models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status'),
+            model_name="product",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "draft"),
+                    ("review", "in review"),
+                    ("published", "published"),
+                    ("archived", "archived"),
+                ],
+                default="draft",
+                help_text="Only published entries appear on the public site.",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='slughistory',
-            name='kind',
-            field=models.CharField(choices=[('enterprise', 'enterprise'), ('product', 'product'), ('exhibition', 'exhibition'), ('policy', 'policy initiative')], max_length=12, verbose_name='kind of entry'),
+            model_name="slughistory",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("enterprise", "enterprise"),
+                    ("product", "product"),
+                    ("exhibition", "exhibition"),
+                    ("policy", "policy initiative"),
+                ],
+                max_length=12,
+                verbose_name="kind of entry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slughistory',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('enterprise__isnull', False), ('exhibition', None), ('kind', 'enterprise'), ('policy', None), ('product', None)), models.Q(('enterprise', None), ('exhibition', None), ('kind', 'product'), ('policy', None), ('product__isnull', False)), models.Q(('enterprise', None), ('exhibition__isnull', False), ('kind', 'exhibition'), ('policy', None), ('product', None)), models.Q(('enterprise', None), ('exhibition', None), ('kind', 'policy'), ('policy__isnull', False), ('product', None)), _connector='OR'), name='slughistory_points_at_one_entry_of_its_kind'),
+            model_name="slughistory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("enterprise__isnull", False),
+                        ("exhibition", None),
+                        ("kind", "enterprise"),
+                        ("policy", None),
+                        ("product", None),
+                    ),
+                    models.Q(
+                        ("enterprise", None),
+                        ("exhibition", None),
+                        ("kind", "product"),
+                        ("policy", None),
+                        ("product__isnull", False),
+                    ),
+                    models.Q(
+                        ("enterprise", None),
+                        ("exhibition__isnull", False),
+                        ("kind", "exhibition"),
+                        ("policy", None),
+                        ("product", None),
+                    ),
+                    models.Q(
+                        ("enterprise", None),
+                        ("exhibition", None),
+                        ("kind", "policy"),
+                        ("policy__isnull", False),
+                        ("product", None),
+                    ),
+                    _connector="OR",
+                ),
+                name="slughistory_points_at_one_entry_of_its_kind",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalenterprise",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise',
-            name='industry',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.industry', verbose_name='industry'),
+            model_name="historicalenterprise",
+            name="industry",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.industry",
+                verbose_name="industry",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.region', verbose_name='region'),
+            model_name="historicalenterprise",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise_sources',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.enterprise'),
+            model_name="historicalenterprise_sources",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise_sources',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalenterprise'),
+            model_name="historicalenterprise_sources",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalenterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise_sources',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source'),
+            model_name="historicalenterprise_sources",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibit',
-            name='exhibition',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.exhibition', verbose_name='exhibition'),
+            model_name="historicalexhibit",
+            name="exhibition",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.exhibition",
+                verbose_name="exhibition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibit',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalexhibit",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibit',
-            name='product',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.product', verbose_name='product'),
+            model_name="historicalexhibit",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.product",
+                verbose_name="product",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibit',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalexhibit",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalexhibition",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.region', verbose_name='region'),
+            model_name="historicalexhibition",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition_sources',
-            name='exhibition',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.exhibition'),
+            model_name="historicalexhibition_sources",
+            name="exhibition",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.exhibition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition_sources',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalexhibition'),
+            model_name="historicalexhibition_sources",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalexhibition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition_sources',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source'),
+            model_name="historicalexhibition_sources",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindicator',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalindicator",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindicator',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for a national figure.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.region', verbose_name='region'),
+            model_name="historicalindicator",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Leave empty for a national figure.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindicator',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalindicator",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindustry',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalindustry",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindustry',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.industry', verbose_name='parent'),
+            model_name="historicalindustry",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.industry",
+                verbose_name="parent",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalindustry',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalindustry",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalpolicyinitiative",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative',
-            name='region',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='For a regional initiative: the province it covers.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.region', verbose_name='region'),
+            model_name="historicalpolicyinitiative",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="For a regional initiative: the province it covers.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative_sources',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalpolicyinitiative'),
+            model_name="historicalpolicyinitiative_sources",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalpolicyinitiative",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative_sources',
-            name='policyinitiative',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.policyinitiative'),
+            model_name="historicalpolicyinitiative_sources",
+            name="policyinitiative",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.policyinitiative",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative_sources',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source'),
+            model_name="historicalpolicyinitiative_sources",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicytarget',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalpolicytarget",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicytarget',
-            name='initiative',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.policyinitiative', verbose_name='policy initiative'),
+            model_name="historicalpolicytarget",
+            name="initiative",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.policyinitiative",
+                verbose_name="policy initiative",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicytarget',
-            name='latest_value_source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source of the latest value'),
+            model_name="historicalpolicytarget",
+            name="latest_value_source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source of the latest value",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.enterprise', verbose_name='enterprise'),
+            model_name="historicalproduct",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalproduct",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct_sources',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalproduct'),
+            model_name="historicalproduct_sources",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct_sources',
-            name='product',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.product'),
+            model_name="historicalproduct_sources",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.product",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct_sources',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source'),
+            model_name="historicalproduct_sources",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecognition',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.enterprise', verbose_name='enterprise'),
+            model_name="historicalrecognition",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecognition',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalrecognition",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecognition',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalrecognition",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalregion',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalregion",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalregion',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalregion",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalsource",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

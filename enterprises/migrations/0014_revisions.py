@@ -7,36 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('enterprises', '0013_public_list_indexes'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("enterprises", "0013_public_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField(blank=True, help_text='Empty for a proposed new entry.', null=True, verbose_name='entry id')),
-                ('summary', models.CharField(max_length=300, verbose_name='entry')),
-                ('proposal', models.JSONField(default=dict, verbose_name='proposed change')),
-                ('base_version', models.PositiveIntegerField(blank=True, null=True, verbose_name='based on version')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason given')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed on')),
-                ('status', models.CharField(choices=[('pending', 'awaiting review'), ('approved', 'approved'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn')], db_index=True, default='pending', max_length=12, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided on')),
-                ('decision_note', models.CharField(blank=True, max_length=500, verbose_name='note on the decision')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions_proposed', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='kind of entry')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revisions_decided', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Empty for a proposed new entry.",
+                        null=True,
+                        verbose_name="entry id",
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300, verbose_name="entry")),
+                ("proposal", models.JSONField(default=dict, verbose_name="proposed change")),
+                (
+                    "base_version",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="based on version"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason given"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposed on"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting review"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided on"),
+                ),
+                (
+                    "decision_note",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="note on the decision"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions_proposed",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="kind of entry",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions_decided",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposed change',
-                'verbose_name_plural': 'proposed changes',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('object_id__isnull', False), ('status', 'pending')), fields=('content_type', 'object_id'), name='revision_one_pending_per_entry', violation_error_message='A change to this entry is already awaiting review.')],
+                "verbose_name": "proposed change",
+                "verbose_name_plural": "proposed changes",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("object_id__isnull", False), ("status", "pending")),
+                        fields=("content_type", "object_id"),
+                        name="revision_one_pending_per_entry",
+                        violation_error_message="A change to this entry is already awaiting review.",
+                    )
+                ],
             },
         ),
     ]

@@ -8,355 +8,949 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0014_revisions'),
+        ("enterprises", "0014_revisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Part of the page address, e.g. li-zibin.', max_length=100, verbose_name='slug')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Part of the page address, e.g. li-zibin.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement',
+            name="HistoricalStatement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('slug', models.SlugField(max_length=100, verbose_name='key')),
-                ('role', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, verbose_name='role')),
-                ('role_zh_hans', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, null=True, verbose_name='role')),
-                ('role_en', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, null=True, verbose_name='role')),
-                ('organisation', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, verbose_name='organisation')),
-                ('organisation_zh_hans', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, null=True, verbose_name='organisation')),
-                ('organisation_en', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, null=True, verbose_name='organisation')),
-                ('paraphrase', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", verbose_name='what was said')),
-                ('paraphrase_zh_hans', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", null=True, verbose_name='what was said')),
-                ('paraphrase_en', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", null=True, verbose_name='what was said')),
-                ('reported_on', models.DateField(blank=True, help_text='The date of the report that gives the statement.', null=True, verbose_name='reported on')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="key")),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "role_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "role_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "organisation_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "organisation_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "paraphrase",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "paraphrase_zh_hans",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        null=True,
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "paraphrase_en",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        null=True,
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "reported_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The date of the report that gives the statement.",
+                        null=True,
+                        verbose_name="reported on",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical statement',
-                'verbose_name_plural': 'historical statements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical statement",
+                "verbose_name_plural": "historical statements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement_enterprises',
+            name="HistoricalStatement_enterprises",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalStatement_enterprises',
+                "verbose_name": "HistoricalStatement_enterprises",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement_exhibitions',
+            name="HistoricalStatement_exhibitions",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalStatement_exhibitions',
+                "verbose_name": "HistoricalStatement_exhibitions",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement_policies',
+            name="HistoricalStatement_policies",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalStatement_policies',
+                "verbose_name": "HistoricalStatement_policies",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement_products',
+            name="HistoricalStatement_products",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalStatement_products',
+                "verbose_name": "HistoricalStatement_products",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh_hans', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=200, null=True, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Part of the page address, e.g. li-zibin.', max_length=100, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_zh_hans", models.CharField(max_length=200, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=200, null=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Part of the page address, e.g. li-zibin.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['slug'],
-                'permissions': [('publish_person', 'Can publish and archive people')],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["slug"],
+                "permissions": [("publish_person", "Can publish and archive people")],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('review', 'in review'), ('published', 'published'), ('archived', 'archived')], default='draft', help_text='Only published entries appear on the public site.', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one at every save; an edit based on an older version is refused.', verbose_name='version')),
-                ('slug', models.SlugField(max_length=100, verbose_name='key')),
-                ('role', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, verbose_name='role')),
-                ('role_zh_hans', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, null=True, verbose_name='role')),
-                ('role_en', models.CharField(blank=True, help_text='As the source gives it: president.', max_length=200, null=True, verbose_name='role')),
-                ('organisation', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, verbose_name='organisation')),
-                ('organisation_zh_hans', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, null=True, verbose_name='organisation')),
-                ('organisation_en', models.CharField(blank=True, help_text='As the source names it, e.g. China Association of Small and Medium Enterprises.', max_length=300, null=True, verbose_name='organisation')),
-                ('paraphrase', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", verbose_name='what was said')),
-                ('paraphrase_zh_hans', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", null=True, verbose_name='what was said')),
-                ('paraphrase_en', models.TextField(help_text="In the directory's own words: a paraphrase, not a quotation.", null=True, verbose_name='what was said')),
-                ('reported_on', models.DateField(blank=True, help_text='The date of the report that gives the statement.', null=True, verbose_name='reported on')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="updated"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("review", "in review"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        help_text="Only published entries appear on the public site.",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one at every save; an edit based on an older version is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, verbose_name="key")),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "role_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "role_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source gives it: president.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "organisation_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "organisation_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source names it, e.g. China Association of Small and Medium Enterprises.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "paraphrase",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "paraphrase_zh_hans",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        null=True,
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "paraphrase_en",
+                    models.TextField(
+                        help_text="In the directory's own words: a paraphrase, not a quotation.",
+                        null=True,
+                        verbose_name="what was said",
+                    ),
+                ),
+                (
+                    "reported_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The date of the report that gives the statement.",
+                        null=True,
+                        verbose_name="reported on",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'statement',
-                'verbose_name_plural': 'statements',
-                'ordering': [models.OrderBy(models.F('reported_on'), descending=True, nulls_last=True), 'person', 'position', 'pk'],
+                "verbose_name": "statement",
+                "verbose_name_plural": "statements",
+                "ordering": [
+                    models.OrderBy(models.F("reported_on"), descending=True, nulls_last=True),
+                    "person",
+                    "position",
+                    "pk",
+                ],
             },
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='listed',
-            field=models.BooleanField(blank=True, help_text='Yes or no only where a source says so; unknown otherwise. An exchange implies yes.', null=True, verbose_name='listed on a stock exchange'),
+            model_name="enterprise",
+            name="listed",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Yes or no only where a source says so; unknown otherwise. An exchange implies yes.",
+                null=True,
+                verbose_name="listed on a stock exchange",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="enterprise",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='exhibition',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="exhibition",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise',
-            name='listed',
-            field=models.BooleanField(blank=True, help_text='Yes or no only where a source says so; unknown otherwise. An exchange implies yes.', null=True, verbose_name='listed on a stock exchange'),
+            model_name="historicalenterprise",
+            name="listed",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Yes or no only where a source says so; unknown otherwise. An exchange implies yes.",
+                null=True,
+                verbose_name="listed on a stock exchange",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalenterprise',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="historicalenterprise",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="historicalexhibition",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative',
-            name='title_is_descriptive',
-            field=models.BooleanField(default=False, help_text='Tick when the official title is not known and the title only describes the initiative; the site says so next to it.', verbose_name='descriptive title'),
+            model_name="historicalpolicyinitiative",
+            name="title_is_descriptive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick when the official title is not known and the title only describes the initiative; the site says so next to it.",
+                verbose_name="descriptive title",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyinitiative',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="historicalpolicyinitiative",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproduct',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="historicalproduct",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='title_is_descriptive',
-            field=models.BooleanField(default=False, help_text='Tick when the official title is not known and the title only describes the initiative; the site says so next to it.', verbose_name='descriptive title'),
+            model_name="policyinitiative",
+            name="title_is_descriptive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick when the official title is not known and the title only describes the initiative; the site says so next to it.",
+                verbose_name="descriptive title",
+            ),
         ),
         migrations.AddField(
-            model_name='policyinitiative',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="policyinitiative",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='verified_on',
-            field=models.DateField(blank=True, help_text="When an editor last checked this entry's facts against its sources.", null=True, verbose_name='facts last checked'),
+            model_name="product",
+            name="verified_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When an editor last checked this entry's facts against its sources.",
+                null=True,
+                verbose_name="facts last checked",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='exchange',
-            field=models.CharField(blank=True, choices=[('bse', 'Beijing Stock Exchange'), ('sse', 'Shanghai Stock Exchange'), ('szse', 'Shenzhen Stock Exchange'), ('hkex', 'Hong Kong Stock Exchange')], help_text='Where it is listed, if a source says so.', max_length=10, verbose_name='stock exchange'),
+            model_name="enterprise",
+            name="exchange",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("bse", "Beijing Stock Exchange"),
+                    ("sse", "Shanghai Stock Exchange"),
+                    ("szse", "Shenzhen Stock Exchange"),
+                    ("hkex", "Hong Kong Stock Exchange"),
+                ],
+                help_text="Where it is listed, if a source says so.",
+                max_length=10,
+                verbose_name="stock exchange",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalenterprise',
-            name='exchange',
-            field=models.CharField(blank=True, choices=[('bse', 'Beijing Stock Exchange'), ('sse', 'Shanghai Stock Exchange'), ('szse', 'Shenzhen Stock Exchange'), ('hkex', 'Hong Kong Stock Exchange')], help_text='Where it is listed, if a source says so.', max_length=10, verbose_name='stock exchange'),
+            model_name="historicalenterprise",
+            name="exchange",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("bse", "Beijing Stock Exchange"),
+                    ("sse", "Shanghai Stock Exchange"),
+                    ("szse", "Shenzhen Stock Exchange"),
+                    ("hkex", "Hong Kong Stock Exchange"),
+                ],
+                help_text="Where it is listed, if a source says so.",
+                max_length=10,
+                verbose_name="stock exchange",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalperson',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalperson",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The enterprise in the directory the person speaks for, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.enterprise', verbose_name='enterprise spoken for'),
+            model_name="historicalstatement",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The enterprise in the directory the person speaks for, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.enterprise",
+                verbose_name="enterprise spoken for",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalstatement",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.source', verbose_name='source'),
+            model_name="historicalstatement",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_enterprises',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.enterprise'),
+            model_name="historicalstatement_enterprises",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_enterprises',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalstatement'),
+            model_name="historicalstatement_enterprises",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalstatement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_exhibitions',
-            name='exhibition',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.exhibition'),
+            model_name="historicalstatement_exhibitions",
+            name="exhibition",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.exhibition",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_exhibitions',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalstatement'),
+            model_name="historicalstatement_exhibitions",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalstatement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_policies',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalstatement'),
+            model_name="historicalstatement_policies",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalstatement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_policies',
-            name='policyinitiative',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.policyinitiative'),
+            model_name="historicalstatement_policies",
+            name="policyinitiative",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.policyinitiative",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_products',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='enterprises.historicalstatement'),
+            model_name="historicalstatement_products",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="enterprises.historicalstatement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_products',
-            name='product',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.product'),
+            model_name="historicalstatement_products",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.product",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='person',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.person', verbose_name='person'),
+            model_name="historicalstatement",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, help_text='The enterprise in the directory the person speaks for, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='spokespeople', to='enterprises.enterprise', verbose_name='enterprise spoken for'),
+            model_name="statement",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The enterprise in the directory the person speaks for, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="spokespeople",
+                to="enterprises.enterprise",
+                verbose_name="enterprise spoken for",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='enterprises',
-            field=models.ManyToManyField(blank=True, related_name='statements', to='enterprises.enterprise', verbose_name='about enterprises'),
+            model_name="statement",
+            name="enterprises",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="statements",
+                to="enterprises.enterprise",
+                verbose_name="about enterprises",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='exhibitions',
-            field=models.ManyToManyField(blank=True, related_name='statements', to='enterprises.exhibition', verbose_name='about exhibitions'),
+            model_name="statement",
+            name="exhibitions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="statements",
+                to="enterprises.exhibition",
+                verbose_name="about exhibitions",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='enterprises.person', verbose_name='person'),
+            model_name="statement",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="statements",
+                to="enterprises.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='policies',
-            field=models.ManyToManyField(blank=True, related_name='statements', to='enterprises.policyinitiative', verbose_name='about policy initiatives'),
+            model_name="statement",
+            name="policies",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="statements",
+                to="enterprises.policyinitiative",
+                verbose_name="about policy initiatives",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='products',
-            field=models.ManyToManyField(blank=True, related_name='statements', to='enterprises.product', verbose_name='about products'),
+            model_name="statement",
+            name="products",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="statements",
+                to="enterprises.product",
+                verbose_name="about products",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='enterprises.source', verbose_name='source'),
+            model_name="statement",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="statements",
+                to="enterprises.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_products',
-            name='statement',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.statement'),
+            model_name="historicalstatement_products",
+            name="statement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.statement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_policies',
-            name='statement',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.statement'),
+            model_name="historicalstatement_policies",
+            name="statement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.statement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_exhibitions',
-            name='statement',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.statement'),
+            model_name="historicalstatement_exhibitions",
+            name="statement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.statement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement_enterprises',
-            name='statement',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='enterprises.statement'),
+            model_name="historicalstatement_enterprises",
+            name="statement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="enterprises.statement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('person', 'slug'), name='statement_unique_slug_per_person'),
+            model_name="statement",
+            constraint=models.UniqueConstraint(
+                fields=("person", "slug"), name="statement_unique_slug_per_person"
+            ),
         ),
     ]
 
@@ -389,7 +983,9 @@ def staff_keep_people(apps, schema_editor):
     editors.permissions.add(*content)
     publishers.permissions.add(*content)
     publishers.permissions.add(
-        *Permission.objects.filter(content_type__app_label="enterprises", codename="publish_person")
+        *Permission.objects.filter(
+            content_type__app_label="enterprises", codename="publish_person"
+        )
     )
 
 

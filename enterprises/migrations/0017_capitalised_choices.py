@@ -4,80 +4,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0016_listing_indexes'),
+        ("enterprises", "0016_listing_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='size',
-            field=models.CharField(blank=True, choices=[('large', 'Large'), ('medium', 'Medium'), ('small', 'Small'), ('micro', 'Micro')], max_length=10, verbose_name='size'),
+            model_name="enterprise",
+            name="size",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("large", "Large"),
+                    ("medium", "Medium"),
+                    ("small", "Small"),
+                    ("micro", "Micro"),
+                ],
+                max_length=10,
+                verbose_name="size",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='tier',
-            field=models.CharField(blank=True, choices=[('innovative', 'Innovative SME'), ('specialized', 'Specialized and sophisticated SME'), ('little_giant', '"Little giant" enterprise'), ('champion', 'Manufacturing single champion')], db_index=True, editable=False, help_text='Derived from the recognitions: the highest tier recognised.', max_length=20, verbose_name='current tier'),
+            model_name="enterprise",
+            name="tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("innovative", "Innovative SME"),
+                    ("specialized", "Specialized and sophisticated SME"),
+                    ("little_giant", '"Little giant" enterprise'),
+                    ("champion", "Manufacturing single champion"),
+                ],
+                db_index=True,
+                editable=False,
+                help_text="Derived from the recognitions: the highest tier recognised.",
+                max_length=20,
+                verbose_name="current tier",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalenterprise',
-            name='size',
-            field=models.CharField(blank=True, choices=[('large', 'Large'), ('medium', 'Medium'), ('small', 'Small'), ('micro', 'Micro')], max_length=10, verbose_name='size'),
+            model_name="historicalenterprise",
+            name="size",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("large", "Large"),
+                    ("medium", "Medium"),
+                    ("small", "Small"),
+                    ("micro", "Micro"),
+                ],
+                max_length=10,
+                verbose_name="size",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalenterprise',
-            name='tier',
-            field=models.CharField(blank=True, choices=[('innovative', 'Innovative SME'), ('specialized', 'Specialized and sophisticated SME'), ('little_giant', '"Little giant" enterprise'), ('champion', 'Manufacturing single champion')], db_index=True, editable=False, help_text='Derived from the recognitions: the highest tier recognised.', max_length=20, verbose_name='current tier'),
+            model_name="historicalenterprise",
+            name="tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("innovative", "Innovative SME"),
+                    ("specialized", "Specialized and sophisticated SME"),
+                    ("little_giant", '"Little giant" enterprise'),
+                    ("champion", "Manufacturing single champion"),
+                ],
+                db_index=True,
+                editable=False,
+                help_text="Derived from the recognitions: the highest tier recognised.",
+                max_length=20,
+                verbose_name="current tier",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpolicyinitiative',
-            name='scope',
-            field=models.CharField(choices=[('national', 'National'), ('regional', 'Regional')], default='national', max_length=10, verbose_name='scope'),
+            model_name="historicalpolicyinitiative",
+            name="scope",
+            field=models.CharField(
+                choices=[("national", "National"), ("regional", "Regional")],
+                default="national",
+                max_length=10,
+                verbose_name="scope",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpolicyinitiative',
-            name='stage',
-            field=models.CharField(blank=True, choices=[('proposed', 'Proposed'), ('in_force', 'Issued, in force'), ('expired', 'Expired or completed')], max_length=10, verbose_name='stage'),
+            model_name="historicalpolicyinitiative",
+            name="stage",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proposed", "Proposed"),
+                    ("in_force", "Issued, in force"),
+                    ("expired", "Expired or completed"),
+                ],
+                max_length=10,
+                verbose_name="stage",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecognition',
-            name='level',
-            field=models.CharField(blank=True, choices=[('national', 'National'), ('provincial', 'Provincial'), ('municipal', 'Municipal')], help_text='Leave empty when the source does not say.', max_length=12, verbose_name='level'),
+            model_name="historicalrecognition",
+            name="level",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("national", "National"),
+                    ("provincial", "Provincial"),
+                    ("municipal", "Municipal"),
+                ],
+                help_text="Leave empty when the source does not say.",
+                max_length=12,
+                verbose_name="level",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecognition',
-            name='tier',
-            field=models.CharField(choices=[('innovative', 'Innovative SME'), ('specialized', 'Specialized and sophisticated SME'), ('little_giant', '"Little giant" enterprise'), ('champion', 'Manufacturing single champion')], max_length=20, verbose_name='tier'),
+            model_name="historicalrecognition",
+            name="tier",
+            field=models.CharField(
+                choices=[
+                    ("innovative", "Innovative SME"),
+                    ("specialized", "Specialized and sophisticated SME"),
+                    ("little_giant", '"Little giant" enterprise'),
+                    ("champion", "Manufacturing single champion"),
+                ],
+                max_length=20,
+                verbose_name="tier",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalregion',
-            name='kind',
-            field=models.CharField(choices=[('province', 'Province'), ('autonomous_region', 'Autonomous region'), ('municipality', 'Municipality'), ('sar', 'Special administrative region')], max_length=20, verbose_name='kind'),
+            model_name="historicalregion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("province", "Province"),
+                    ("autonomous_region", "Autonomous region"),
+                    ("municipality", "Municipality"),
+                    ("sar", "Special administrative region"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyinitiative',
-            name='scope',
-            field=models.CharField(choices=[('national', 'National'), ('regional', 'Regional')], default='national', max_length=10, verbose_name='scope'),
+            model_name="policyinitiative",
+            name="scope",
+            field=models.CharField(
+                choices=[("national", "National"), ("regional", "Regional")],
+                default="national",
+                max_length=10,
+                verbose_name="scope",
+            ),
         ),
         migrations.AlterField(
-            model_name='policyinitiative',
-            name='stage',
-            field=models.CharField(blank=True, choices=[('proposed', 'Proposed'), ('in_force', 'Issued, in force'), ('expired', 'Expired or completed')], max_length=10, verbose_name='stage'),
+            model_name="policyinitiative",
+            name="stage",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proposed", "Proposed"),
+                    ("in_force", "Issued, in force"),
+                    ("expired", "Expired or completed"),
+                ],
+                max_length=10,
+                verbose_name="stage",
+            ),
         ),
         migrations.AlterField(
-            model_name='recognition',
-            name='level',
-            field=models.CharField(blank=True, choices=[('national', 'National'), ('provincial', 'Provincial'), ('municipal', 'Municipal')], help_text='Leave empty when the source does not say.', max_length=12, verbose_name='level'),
+            model_name="recognition",
+            name="level",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("national", "National"),
+                    ("provincial", "Provincial"),
+                    ("municipal", "Municipal"),
+                ],
+                help_text="Leave empty when the source does not say.",
+                max_length=12,
+                verbose_name="level",
+            ),
         ),
         migrations.AlterField(
-            model_name='recognition',
-            name='tier',
-            field=models.CharField(choices=[('innovative', 'Innovative SME'), ('specialized', 'Specialized and sophisticated SME'), ('little_giant', '"Little giant" enterprise'), ('champion', 'Manufacturing single champion')], max_length=20, verbose_name='tier'),
+            model_name="recognition",
+            name="tier",
+            field=models.CharField(
+                choices=[
+                    ("innovative", "Innovative SME"),
+                    ("specialized", "Specialized and sophisticated SME"),
+                    ("little_giant", '"Little giant" enterprise'),
+                    ("champion", "Manufacturing single champion"),
+                ],
+                max_length=20,
+                verbose_name="tier",
+            ),
         ),
         migrations.AlterField(
-            model_name='region',
-            name='kind',
-            field=models.CharField(choices=[('province', 'Province'), ('autonomous_region', 'Autonomous region'), ('municipality', 'Municipality'), ('sar', 'Special administrative region')], max_length=20, verbose_name='kind'),
+            model_name="region",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("province", "Province"),
+                    ("autonomous_region", "Autonomous region"),
+                    ("municipality", "Municipality"),
+                    ("sar", "Special administrative region"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

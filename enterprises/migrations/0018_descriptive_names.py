@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0017_capitalised_choices'),
+        ("enterprises", "0017_capitalised_choices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exhibition',
-            name='name_is_descriptive',
-            field=models.BooleanField(default=False, help_text='Tick when the official name is not known and the name only describes the event; the site says so next to it.', verbose_name='descriptive name'),
+            model_name="exhibition",
+            name="name_is_descriptive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick when the official name is not known and the name only describes the event; the site says so next to it.",
+                verbose_name="descriptive name",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexhibition',
-            name='name_is_descriptive',
-            field=models.BooleanField(default=False, help_text='Tick when the official name is not known and the name only describes the event; the site says so next to it.', verbose_name='descriptive name'),
+            model_name="historicalexhibition",
+            name="name_is_descriptive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick when the official name is not known and the name only describes the event; the site says so next to it.",
+                verbose_name="descriptive name",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0018_descriptive_names'),
+        ("enterprises", "0018_descriptive_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='revision',
-            name='summary',
-            field=models.CharField(max_length=300, verbose_name='entry concerned'),
+            model_name="revision",
+            name="summary",
+            field=models.CharField(max_length=300, verbose_name="entry concerned"),
         ),
     ]

@@ -4,25 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0020_slug_history_per_kind'),
+        ("enterprises", "0020_slug_history_per_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='%(class)ss', to='enterprises.source', verbose_name='sources'),
+            model_name="enterprise",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="%(class)ss",
+                to="enterprises.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.AlterField(
-            model_name='exhibition',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='%(class)ss', to='enterprises.source', verbose_name='sources'),
+            model_name="exhibition",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="%(class)ss",
+                to="enterprises.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='%(class)ss', to='enterprises.source', verbose_name='sources'),
+            model_name="product",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="%(class)ss",
+                to="enterprises.source",
+                verbose_name="sources",
+            ),
         ),
     ]

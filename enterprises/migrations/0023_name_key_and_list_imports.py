@@ -54,45 +54,137 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0022_lifecycle_series_and_source_language'),
+        ("enterprises", "0022_lifecycle_series_and_source_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(create_trigram_extension, migrations.RunPython.noop),
         migrations.AddField(
-            model_name='enterprise',
-            name='name_key',
-            field=models.CharField(blank=True, db_index=True, editable=False, help_text='The Chinese name reduced for matching official lists: half-width, without brackets or spaces (derived).', max_length=200, verbose_name='name for matching'),
+            model_name="enterprise",
+            name="name_key",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                editable=False,
+                help_text="The Chinese name reduced for matching official lists: half-width, without brackets or spaces (derived).",
+                max_length=200,
+                verbose_name="name for matching",
+            ),
         ),
         migrations.CreateModel(
-            name='ListImport',
+            name="ListImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('file_format', models.CharField(max_length=50, verbose_name='format')),
-                ('columns', models.JSONField(default=list, verbose_name='columns')),
-                ('rows', models.JSONField(default=list, verbose_name='rows')),
-                ('tier', models.CharField(choices=[('innovative', 'Innovative SME'), ('specialized', 'Specialized and sophisticated SME'), ('little_giant', '"Little giant" enterprise'), ('champion', 'Manufacturing single champion'), ('local', 'Local title (not a tier of the national gradient system)')], max_length=20, verbose_name='tier')),
-                ('level', models.CharField(blank=True, choices=[('national', 'National'), ('provincial', 'Provincial'), ('municipal', 'Municipal')], max_length=12, verbose_name='level')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('batch', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='batch')),
-                ('stage', models.CharField(choices=[('public_notice', 'Public notice (proposed)'), ('awarded', 'Awarded'), ('renewed', 'Renewed after review'), ('failed_review', 'Failed review'), ('revoked', 'Revoked'), ('expired', 'Expired')], max_length=20, verbose_name='stage')),
-                ('notice_number', models.CharField(blank=True, max_length=100, verbose_name='notice number')),
-                ('notice_date', models.DateField(blank=True, null=True, verbose_name='notice date')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting review'), ('applied', 'Applied'), ('cancelled', 'Cancelled')], default='pending', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='result')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='list_imports', to='enterprises.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                ("file_format", models.CharField(max_length=50, verbose_name="format")),
+                ("columns", models.JSONField(default=list, verbose_name="columns")),
+                ("rows", models.JSONField(default=list, verbose_name="rows")),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("innovative", "Innovative SME"),
+                            ("specialized", "Specialized and sophisticated SME"),
+                            ("little_giant", '"Little giant" enterprise'),
+                            ("champion", "Manufacturing single champion"),
+                            ("local", "Local title (not a tier of the national gradient system)"),
+                        ],
+                        max_length=20,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national", "National"),
+                            ("provincial", "Provincial"),
+                            ("municipal", "Municipal"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "batch",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="batch"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("public_notice", "Public notice (proposed)"),
+                            ("awarded", "Awarded"),
+                            ("renewed", "Renewed after review"),
+                            ("failed_review", "Failed review"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "notice_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="notice number"),
+                ),
+                (
+                    "notice_date",
+                    models.DateField(blank=True, null=True, verbose_name="notice date"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting review"),
+                            ("applied", "Applied"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applied"),
+                ),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="result")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="list_imports",
+                        to="enterprises.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'official list import',
-                'verbose_name_plural': 'official list imports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "official list import",
+                "verbose_name_plural": "official list imports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),

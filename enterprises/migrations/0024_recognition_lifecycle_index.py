@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0023_name_key_and_list_imports'),
+        ("enterprises", "0023_name_key_and_list_imports"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='recognition',
-            index=models.Index(fields=['stage', 'valid_until'], name='recognition_lifecycle'),
+            model_name="recognition",
+            index=models.Index(fields=["stage", "valid_until"], name="recognition_lifecycle"),
         ),
     ]

@@ -25,6 +25,14 @@ from .searchable import SearchableModel
 MATCHER_SLUG = "match"
 
 
+def city_key(name):
+    """A city's name as compared: 深圳市 and 深圳, Shenzhen and shenzhen city are one."""
+    name = name.strip().lower()
+    for suffix in ("市", " city"):
+        name = name.removesuffix(suffix)
+    return name
+
+
 class PolicyQuerySet(SlugQuerySet):
     def for_listing(self):
         return self.select_related("region")
@@ -94,6 +102,15 @@ class PolicyInitiative(SearchableModel, SluggedModel):
         null=True,
         blank=True,
         help_text=_("For a regional initiative: the province it covers."),
+    )
+    city = models.CharField(
+        _("city"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For an initiative of a city or district within the region, its name: the "
+            "initiative then covers that place only, not the whole region."
+        ),
     )
     document_number = models.CharField(
         _("document number"),
@@ -187,6 +204,7 @@ class PolicyInitiative(SearchableModel, SluggedModel):
         summary = [
             *self.translations_of("summary"),
             *self.translations_of("authority"),
+            *self.translations_of("city"),
             self.document_number,
         ]
         if self.region_id:
@@ -200,6 +218,16 @@ class PolicyInitiative(SearchableModel, SluggedModel):
             "body": self.translations_of("text"),
         }
 
+    def covers_city(self, names):
+        """Whether a firm in the city of these names (any language) is in the initiative's
+        scope: always, for one covering its whole region; None when the firm's city is
+        not known."""
+        own = {city_key(name) for name in self.translations_of("city") if name}
+        if not own:
+            return True
+        given = {city_key(name) for name in names if name}
+        return bool(own & given) if given else None
+
     def clean(self):
         errors = {}
         if self.slug == MATCHER_SLUG:
@@ -208,6 +236,8 @@ class PolicyInitiative(SearchableModel, SluggedModel):
             errors["region"] = _("Choose the region a regional initiative covers.")
         if self.scope == self.Scope.NATIONAL and self.region_id:
             errors["region"] = _("A national initiative covers no single region.")
+        if self.scope == self.Scope.NATIONAL and (self.city_zh_hans or self.city_en):
+            errors["city"] = _("A national initiative covers no single city.")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period ends before it starts.")
         stated = self.states_criteria(industries=False) or self.criteria_note
