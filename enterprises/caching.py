@@ -31,10 +31,6 @@ CHANGED_KEY = "directory:content-changed-at"
 # that does not say raises them all. Kept in rows 2 and 3 of ContentVersion, or in Redis.
 FIGURES = ("enterprises", "recognitions")
 FIGURE_ROWS = {part: 2 + index for index, part in enumerate(FIGURES)}
-# An enterprise's fields that figures are computed from: a save changing none of them
-# leaves the figures' versions alone.
-ENTERPRISE_FACTS = ("status", "region_id", "industry_id", "tier", "exchange", "size", "listed")
-ENTERPRISE_FACTS += ("founded_year",)
 PAGE_TIMEOUT = 24 * 3600
 
 
@@ -358,9 +354,20 @@ def _note_facts(sender, instance, raw=False, **kwargs):
     instance._facts_unchanged = False
     if raw or instance.pk is None:
         return
-    stored = sender._default_manager.filter(pk=instance.pk).values_list(*ENTERPRISE_FACTS).first()
+    facts = enterprise_facts(sender)
+    stored = sender._default_manager.filter(pk=instance.pk).values_list(*facts).first()
     if stored is not None:
-        instance._facts_unchanged = stored == tuple(getattr(instance, f) for f in ENTERPRISE_FACTS)
+        instance._facts_unchanged = stored == tuple(getattr(instance, f) for f in facts)
+
+
+def enterprise_facts(model):
+    """An enterprise's fields that figures are computed from (the cube's dimensions, its
+    status and founding year): a save changing none of them leaves the figures' versions
+    alone."""
+    from .models.enterprise import CUBE_DIMENSIONS
+
+    names = ("status", "founded_year", *CUBE_DIMENSIONS)
+    return tuple(model._meta.get_field(name).attname for name in names)
 
 
 def connect_signals():
