@@ -339,12 +339,11 @@ def belonging(kind, pk, time, now, ledger, until):
     become public with it (`now`) or stop being public with it, and so on down."""
     found = []
     for child, column in CHILDREN[kind.name]:
-        ids = (
+        ids = list(
             child.history.objects.filter(**{column: pk}, history_date__lte=time)
             .values_list("id", flat=True)
             .distinct()
         )
-        ids = list(ids)
         ledger.load(child, ids, until)
         for child_pk in sorted(ids):
             record = ledger.record_at(child, child_pk, time, until)
@@ -364,9 +363,8 @@ def belonging(kind, pk, time, now, ledger, until):
 
 def read_feed(position, size):
     """Up to `size` events after `position`, the position to continue from, and whether
-    nothing more is there to read now (an entry's
-    events and those of the rows that come or go with it are never split across pages,
-    unless they alone are more than a page)."""
+    nothing more is there to read now. An entry's events and those of the rows that come or
+    go with it are never split across pages, unless they alone are more than a page."""
     events, ledger = [], Ledger()
     found = records_after(position)
     until = found[-1][0].history_date if found else position.time
